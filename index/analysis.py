@@ -1,0 +1,273 @@
+"""Tokenizers for Chinese official documents: a jieba word tokenizer and a character-bigram one.
+
+Both honour whoosh's tokenizer contract: ordinal ``pos`` (phrase queries depend on it),
+``startchar``/``endchar`` offsets into the value as given (highlights depend on them),
+``positions``/``chars``/``removestops``/``tokenize``/``mode`` keyword arguments, and they are
+picklable (the schema, analyzers included, is pickled into the index), so they hold no jieba
+object: jieba's process-wide dictionary is set up once by :func:`setup_analysis`.
+
+A line break advances the position by one more than usual, so that a phrase never spans two
+lines (the document-level body field is the passages joined by newlines).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+import jieba
+from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
+
+from index.types import IndexError_
+
+# Bump when tokenization changes in a way that changes what is indexed.
+ANALYZER_VERSION = "3"
+
+DEFAULT_USERDICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
+
+# Function words dropped from the main text fields only (titles keep every word).
+STOPWORDS = frozenset(
+    "的 地 得 了 和 与 及 以及 等 是 在 对 把 被 将 之 其 或 为 于 而 并 也 都 又 即 该 "
+    "这 那 啊 吗 呢 吧".split()
+)
+
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# A run of Han characters, or a run of other letters/digits (Latin, digits, kana …).
+_RUN_RE = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<alnum>[^\\W_{_CJK}]+)")
+_CJK_CHAR_RE = re.compile(f"[{_CJK}]")
+
+
+class _AnalysisState:
+    """Which user dictionaries this process has loaded into jieba (set by setup_analysis)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loaded: list[tuple[Path, str]] = []  # (path, sha256 of its entries)
+
+
+_STATE = _AnalysisState()
+
+
+def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
+    """Parse a jieba user dictionary ("word freq tag", # comments allowed) into entries."""
+    entries = []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise IndexError_(f"cannot read dictionary {path}: {e}") from e
+    for lineno, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
+            raise IndexError_(f"{path}:{lineno}: expected 'word freq tag', got {line!r}")
+        freq = int(parts[1]) if len(parts) > 1 else 1
+        entries.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
+    return entries
+
+
+def setup_analysis(userdict: Path | None = None) -> None:
+    """Load jieba and the domain dictionary once per process (idempotent)."""
+    path = (userdict or DEFAULT_USERDICT).resolve()
+    with _STATE.lock:
+        if any(p == path for p, _ in _STATE.loaded):
+            return
+        entries = read_userdict(path)
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        for word, freq, tag in entries:
+            jieba.add_word(word, freq, tag)
+        digest = hashlib.sha256(repr(entries).encode("utf-8")).hexdigest()
+        _STATE.loaded.append((path, digest))
+        _line_tokens.cache_clear()
+
+
+def ensure_analysis() -> None:
+    """Set up analysis with the bundled dictionary unless setup_analysis already ran."""
+    if not _STATE.loaded:
+        setup_analysis(None)
+
+
+def analysis_fingerprint() -> str:
+    """A short hash of analyzer version, jieba version, stop list and loaded dictionaries."""
+    ensure_analysis()
+    h = hashlib.sha256()
+    h.update(f"{ANALYZER_VERSION}|{jieba.__version__}|{sorted(STOPWORDS)}".encode("utf-8"))
+    for _, digest in sorted(_STATE.loaded, key=lambda item: item[1]):
+        h.update(digest.encode("ascii"))
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _norm_table() -> dict[int, str]:
+    """Per-character NFKC + lowercase, kept only where it maps one char to one char."""
+    table = {}
+    for cp in range(0x20, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        n = unicodedata.normalize("NFKC", c).lower()
+        if len(n) == 1 and n != c:
+            table[cp] = n
+    return table
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width → half-width) and lowercase, one char for one char so offsets hold."""
+    return text.translate(_norm_table())
+
+
+_DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔",
+                                      "】": "〕", "〖": "〔", "〗": "〕", "﹝": "〔", "﹞": "〕"})
+
+
+def normalize_doc_number(value: str) -> str:
+    """发文字号 in one form: 国办发[2019]3号, 国办发（２０１９）3号 → 国办发〔2019〕3号."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(text.translate(_DOC_NUMBER_BRACKETS).split())
+
+
+class _Tok(NamedTuple):
+    text: str
+    pos: int  # ordinal within the line
+    start: int  # offsets within the line
+    end: int
+    stop: bool
+
+
+def _has_alnum(word: str) -> bool:
+    return any(c.isalnum() for c in word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_tokens(line: str, search: bool, stoplist: frozenset[str]) -> tuple[_Tok, ...]:
+    """jieba tokens of one normalized line; cached so a passage is cut once per batch.
+
+    Precise-mode words get ordinal positions (stop words take none). In search mode the
+    dictionary 2- and 3-grams inside a longer word are added at the position of that word,
+    so a phrase cut in precise mode at query time still lines up with the indexed text.
+    """
+    freq = jieba.dt.FREQ
+    out: list[_Tok] = []
+    pos = -1
+    for word, start, end in jieba.tokenize(line):
+        if not _has_alnum(word):
+            continue
+        if word in stoplist:
+            out.append(_Tok(word, pos + 1, start, end, True))
+            continue
+        pos += 1
+        if search and len(word) > 2:
+            for n in (2, 3):
+                if len(word) <= n:
+                    break
+                for i in range(len(word) - n + 1):
+                    gram = word[i:i + n]
+                    if freq.get(gram):
+                        out.append(_Tok(gram, pos, start + i, start + i + n, False))
+        out.append(_Tok(word, pos, start, end, False))
+    return tuple(out)
+
+
+def _bigram_line_tokens(line: str, index_mode: bool) -> Iterator[_Tok]:
+    """Overlapping CJK bigrams (a lone CJK char as a unigram), other alnum runs whole.
+
+    When indexing, the last character of a CJK run is also indexed alone, at the position
+    of the run's last bigram: a one-character query then finds it as a term (and every
+    other occurrence as the first half of a bigram) without breaking phrase positions.
+    """
+    pos = 0
+    for m in _RUN_RE.finditer(line):
+        s, e = m.span()
+        if m.lastgroup == "cjk" and e - s > 1:
+            for i in range(s, e - 1):
+                yield _Tok(line[i:i + 2], pos, i, i + 2, False)
+                pos += 1
+            if index_mode:
+                yield _Tok(line[e - 1], pos - 1, e - 1, e, False)
+        else:
+            yield _Tok(line[s:e], pos, s, e, False)
+            pos += 1
+
+
+class _LineTokenizer(Tokenizer):
+    """Shared driver: normalize, split into lines, and yield one reused whoosh Token."""
+
+    def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
+        raise NotImplementedError
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: object) -> Iterator[Token]:
+        ensure_analysis()
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        norm = normalize_text(value)
+        if not tokenize:
+            t.original = t.text = norm
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        base, offset = start_pos, 0
+        for line in norm.split("\n"):
+            last = -1
+            for tok in self._tokens(line, mode == "index"):
+                last = max(last, tok.pos)
+                if tok.stop and removestops:
+                    continue
+                t.text, t.boost, t.stopped = tok.text, 1.0, tok.stop
+                if keeporiginal:
+                    t.original = value[offset + tok.start:offset + tok.end]
+                if positions:
+                    t.pos = base + tok.pos
+                if chars:
+                    t.startchar = start_char + offset + tok.start
+                    t.endchar = start_char + offset + tok.end
+                yield t
+            base += last + 2  # one spare position between lines
+            offset += len(line) + 1
+
+
+class JiebaTokenizer(_LineTokenizer):
+    """jieba words: search-mode sub-words when indexing, precise mode for queries."""
+
+    def __init__(self, stoplist: frozenset[str] = STOPWORDS) -> None:
+        self.stoplist = frozenset(stoplist)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JiebaTokenizer) and other.stoplist == self.stoplist
+
+    def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
+        return iter(_line_tokens(line, index_mode, self.stoplist))
+
+
+class BigramTokenizer(_LineTokenizer):
+    """Character bigrams for CJK runs (plus each run's last character when indexing)."""
+
+    def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
+        return _bigram_line_tokens(line, index_mode)
+
+
+def jieba_analyzer(stoplist: frozenset[str] = STOPWORDS) -> CompositeAnalyzer:
+    """The word analyzer of the main text fields (pass frozenset() to keep every word)."""
+    return CompositeAnalyzer(JiebaTokenizer(stoplist))
+
+
+def bigram_analyzer() -> CompositeAnalyzer:
+    """The character-bigram analyzer that backs every word and phrase query."""
+    return CompositeAnalyzer(BigramTokenizer())
+
+
+def is_cjk_char(c: str) -> bool:
+    """True for a single Han character (or 〇)."""
+    return _CJK_CHAR_RE.fullmatch(c) is not None

@@ -1,0 +1,128 @@
+"""HTML pages such as gov.cn's: the 索引号/发文机关/… info table, then the body paragraphs."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+
+from ..model import Document, ParseError, Source
+from ..normalize import Block, normalize_inline
+from ..structure import Hints, build_document, normalize_doc_number, parse_date
+from .text import decode_text
+
+CELL_SEPARATOR = " | "  # survives normalization, unlike a plain space before a digit
+
+_DROP = ["script", "style", "nav", "noscript", "iframe", "form", "header", "footer", "aside",
+         "button", "select", "svg", "template", "head"]
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tbody",
+          "thead", "tr", "td", "th", "blockquote", "pre", "section", "article", "main", "dl", "dt",
+          "dd", "center", "hr", "caption", "figure", "figcaption", "address"}
+_INNER_BLOCK = ["p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section"]
+_CONTENT = [{"id": "UCAP-CONTENT"}, {"class_": "pages_content"}, {"class_": "TRS_Editor"},
+            {"class_": "article-content"}, {"id": "zoom"}, {"name": "article"}, {"name": "main"}]
+_LABELS = {"索引号": "index_number", "主题分类": "topic", "发文机关": "issuer", "成文日期": "date",
+           "标题": "title", "发文字号": "doc_number", "发布日期": "publish_date", "主题词": "keywords"}
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii").lower()
+                               .replace("gb2312", "gb18030").replace("gbk", "gb18030"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(path, data)
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[\s\u3000:：]", "", text)
+
+
+def info_table(soup: BeautifulSoup) -> dict[str, str]:
+    """gov.cn's metadata table: label cell → the value cell next to it."""
+    info: dict[str, str] = {}
+    for cell in soup.find_all(["td", "th"]):
+        key = _LABELS.get(_label(cell.get_text()))
+        value_cell = cell.find_next_sibling(["td", "th"]) if key else None
+        if key and value_cell is not None and key not in info:
+            value = normalize_inline(value_cell.get_text(" "))
+            if value and _label(value) not in _LABELS:
+                info[key] = value
+    return info
+
+
+def _hints(info: dict[str, str], soup: BeautifulSoup) -> Hints:
+    number = info.get("doc_number")
+    extra = {k: info[k] for k in ("index_number", "topic", "keywords") if info.get(k)}
+    published = parse_date(info.get("publish_date", ""))
+    if published:
+        extra["publish_date"] = published.isoformat()
+    page_title = soup.find("h1") or soup.find("title")
+    sample = soup.find("meta", attrs={"name": "gongwen:sample"})
+    return Hints(title=info.get("title"), issuer=info.get("issuer"),
+                 date=parse_date(info.get("date", "")),
+                 doc_number=(normalize_doc_number(number) or number) if number else None,
+                 doc_type="policy" if number or info.get("issuer") else None,
+                 fallback_title=normalize_inline(page_title.get_text(" ")) if page_title else None,
+                 sample=sample is not None and str(sample.get("content", "")).lower() == "true",
+                 extra=extra)
+
+
+def _content_root(soup: BeautifulSoup) -> Tag:
+    for query in _CONTENT:
+        found = soup.find(**query) if "name" in query else soup.find(attrs={
+            k.rstrip("_"): v for k, v in query.items()})
+        if isinstance(found, Tag):
+            return found
+    return soup.body or soup
+
+
+def html_blocks(root: Tag) -> list[Block]:
+    """Paragraph texts in order: block tags and <br> separate, data table rows are one line."""
+    lines = [""]
+
+    def flush() -> None:
+        if lines[-1].strip():
+            lines.append("")
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                lines[-1] += str(child)
+            elif child.name == "br":
+                flush()
+            elif child.name == "tr" and child.find(_INNER_BLOCK) is None:
+                flush()
+                cells = (c.get_text(" ") for c in child.find_all(["td", "th"], recursive=False))
+                lines[-1] += CELL_SEPARATOR.join(normalize_inline(c) for c in cells if c.strip())
+                flush()
+            elif child.name in _BLOCK:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(root)
+    return [Block(text) for text in map(normalize_inline, lines) if text]
+
+
+def parse_html(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
+    """An .html page → one Document (metadata table as hints, body as paragraphs)."""
+    soup = BeautifulSoup(_decode(path, data), "lxml")
+    hints = _hints(info_table(soup), soup)
+    for tag in soup(_DROP):
+        tag.decompose()
+    blocks = html_blocks(_content_root(soup))
+    if not blocks:
+        raise ParseError(path, "no text in page")
+    return [build_document(doc_id, blocks, hints, source)]

@@ -1,0 +1,162 @@
+"""PDF via pdfplumber: lines from character geometry, paragraphs from indents, gaps and margins."""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..model import Document, ParseError, Source
+from ..normalize import (Block, is_sentence_end, join_lines, normalize_inline, repair_page_breaks,
+                         starts_paragraph)
+from ..structure import Hints, build_document
+
+# — 3 —, -3-, - 3 -, 第3页, 第3页 共5页, 3/5: running page numbers, not text.
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－_·•]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its text and where it sits on its page."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    size: float
+    page: int
+
+
+def _encrypted(exc: BaseException) -> bool:
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    return isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or \
+        "encrypt" in type(cause).__name__.lower()
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "%.,;:)]}")
+
+
+def _line_text(chars: Sequence[dict[str, Any]]) -> str:
+    """Characters → text; a space between Latin words or table columns, not letter-spacing."""
+    out: list[str] = []
+    prev = None
+    for ch in chars:
+        text = ch["text"]
+        if prev is not None and text != " " and prev["text"] != " ":
+            gap = ch["x0"] - prev["x1"]
+            if gap > 1.5 * ch["size"] or (gap > 0.25 * ch["size"] and _is_latin(prev["text"][-1])
+                                          and _is_latin(text[0])):
+                out.append(" ")  # a word space, or a column gap in a table
+        out.append(text)
+        prev = ch
+    return normalize_inline("".join(out))
+
+
+def page_lines(page: Any, number: int) -> list[Line]:
+    """The page's lines top to bottom, without a running page number at the top or bottom."""
+    chars = sorted((c for c in page.chars if c["text"]), key=lambda c: (c["top"], c["x0"]))
+    groups: list[list[dict[str, Any]]] = []
+    for ch in chars:
+        if groups and abs(ch["top"] - groups[-1][0]["top"]) <= 0.5 * groups[-1][0]["size"]:
+            groups[-1].append(ch)
+        else:
+            groups.append([ch])
+    lines = []
+    for group in groups:
+        group.sort(key=lambda c: c["x0"])
+        text = _line_text(group)
+        if text:
+            visible = [c for c in group if c["text"].strip()]
+            lines.append(Line(text, visible[0]["x0"], visible[-1]["x1"], group[0]["top"],
+                              statistics.median(c["size"] for c in visible), number))
+    if lines and _PAGE_NUMBER.match(lines[-1].text):
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[0].text) and any(not c.isdigit() for c in lines[0].text):
+        lines.pop(0)  # a bare number at the top is more likely data than a page number
+    return lines
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    left: float
+    right: float
+    pitch: float
+
+
+def _metrics(lines: Sequence[Line]) -> _Metrics:
+    """The text block's left and right margins and the usual distance between lines."""
+    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
+    ends = sorted(line.x1 for line in lines if abs(line.x0 - left) <= 2) or [lines[0].x1]
+    right = ends[int(0.9 * (len(ends) - 1))]
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:])
+             if a.page == b.page and 0 < b.top - a.top < 3 * a.size]
+    return _Metrics(left, right, statistics.median(steps) if steps else 2 * lines[0].size)
+
+
+def _new_paragraph(prev: Line, line: Line, m: _Metrics) -> bool:
+    if line.page == prev.page and line.top - prev.top > 1.6 * m.pitch:
+        return True  # a blank line between
+    if abs(line.size - prev.size) > 1.0:
+        return True  # a title or a heading in another size
+    if line.x0 > m.left + 0.8 * line.size:
+        return True  # first-line indent (or a centred line)
+    if prev.x1 < m.right - 2 * prev.size:
+        return True  # the previous line stopped short of the margin
+    return starts_paragraph(line.text) and is_sentence_end(prev.text)
+
+
+def paragraphs(lines: Sequence[Line]) -> tuple[list[Block], list[Block]]:
+    """Lines → paragraphs, across page breaks too; each keeps the page where it starts.
+
+    Also returns the paragraphs that begin at the top of a page (where a cut may hide).
+    """
+    if not lines:
+        return [], []
+    m = _metrics(lines)
+    blocks: list[Block] = []
+    tops: list[int] = []  # the paragraphs whose first line opens a page
+    start = lines[0]
+    text = start.text
+    for prev, line in zip(lines, lines[1:]):
+        if _new_paragraph(prev, line, m):
+            blocks.append(Block(normalize_inline(text), start.page))
+            text, start = line.text, line
+            if line.page != prev.page:
+                tops.append(len(blocks))
+        else:
+            text = join_lines(text, line.text)
+    blocks.append(Block(normalize_inline(text), start.page))
+    return blocks, [blocks[i] for i in tops]
+
+
+def read_pdf_lines(path: Path, data: bytes) -> list[Line]:
+    """Every line of every page, or the ParseError that says why not."""
+    if b"%PDF-" not in data[:1024]:  # readers accept the header anywhere in the first 1 KB
+        raise ParseError(path, "not a PDF file")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            lines = [line for number, page in enumerate(pdf.pages, 1)
+                     for line in page_lines(page, number)]
+    except Exception as exc:  # pdfminer raises many types for broken files
+        if _encrypted(exc):
+            raise ParseError(path, "PDF is encrypted") from exc
+        raise ParseError(path, "PDF is corrupt or truncated") from exc
+    if not lines:
+        raise ParseError(path, "PDF has no text layer (scanned?)")
+    return lines
+
+
+def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
+    """A PDF file → one Document whose passages carry their page numbers."""
+    blocks, page_tops = paragraphs(read_pdf_lines(path, data))
+    blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
+    return [build_document(doc_id, blocks, Hints(), source)]

@@ -1,0 +1,111 @@
+"""From paragraphs to a Document: recognise a bulletin or a 公文, else keep plain sections."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from ..model import BulletinInfo, Document, Source
+from ..normalize import Block, is_distribution_line, normalize_inline, starts_paragraph
+from .bulletin import Masthead, parse_masthead
+from .common import (find_doc_numbers, find_references, kind_of, normalize_doc_number, parse_date,
+                     split_recipients)
+from .gongwen import GongwenParts, issuer_from_title, parse_gongwen
+from .sections import build_sections
+
+__all__ = ["Hints", "build_document", "normalize_doc_number", "parse_date", "find_doc_numbers",
+           "issuer_from_title", "kind_of", "parse_masthead", "parse_gongwen", "build_sections"]
+
+_MEASURES = re.compile(r"(?:制定|出台|印发)[^。]{0,12}?(\d+)项[^。]{0,12}?(?:政策|措施|制度|文件)")
+_NOT_TITLE_END = ("。", "：", ":", "；", ";", "，", ",", "、")
+_PRINT_COUNT = re.compile(r"^[（(]?共印\d+份[）)]?$")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Metadata a format already knows (front matter, JSON fields, an HTML info table)."""
+
+    title: str | None = None
+    doc_type: str | None = None
+    date: dt.date | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    kind: str | None = None
+    sample: bool = False
+    fallback_title: str | None = None  # used only when the text itself has no title
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def _facts(texts: Sequence[str]) -> dict[str, str]:
+    """Figures worth a filter: 制定出台了24项改革配套政策措施 → policy_measures=24."""
+    for text in texts:
+        match = _MEASURES.search(text)
+        if match:
+            return {"policy_measures": match.group(1)}
+    return {}
+
+
+def _bulletin(blocks: Sequence[Block], head: Masthead) -> dict[str, Any]:
+    recipients: dict[str, tuple[str, ...]] = {}
+    body: list[Block] = []
+    for block in blocks[head.body_start:]:
+        if is_distribution_line(block.text):
+            key, value = re.split(r"\s*[:：]\s*", block.text, maxsplit=1)
+            recipients[key] = recipients.get(key, ()) + split_recipients(value)
+        elif not _PRINT_COUNT.match(block.text):
+            body.append(block)
+    info = BulletinInfo(head.name, head.year, head.number, head.total_number, head.office)
+    return dict(title=head.title or "", doc_type="bulletin", sections=build_sections(body),
+                date=head.date, kind=head.kind, issuer=head.office, recipients=recipients,
+                bulletin=info)
+
+
+def _policy(parts: GongwenParts) -> dict[str, Any]:
+    return dict(title=parts.title or "", doc_type="policy", sections=build_sections(parts.body),
+                date=parts.date, kind=parts.kind, issuer=parts.issuer,
+                doc_number=parts.doc_number, recipients=dict(parts.recipients))
+
+
+def _other(blocks: Sequence[Block], doc_type: str, take_title: bool) -> dict[str, Any]:
+    lines: list[str] = []
+    if take_title:
+        for block in blocks[:3]:
+            text = block.text
+            if len(text) > 40 or text.endswith(_NOT_TITLE_END) or starts_paragraph(text):
+                break
+            lines.append(text)
+        if len(lines) == len(blocks):  # a text that is all short lines has no title line
+            lines = []
+    return dict(title=normalize_inline(" ".join(lines)), doc_type=doc_type,
+                sections=build_sections(blocks[len(lines):]))
+
+
+def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
+                   source: Source | None = None) -> Document:
+    """The Document for one text: structure from the paragraphs, then the hints on top."""
+    blocks = [b for b in blocks if b.text]
+    wanted = hints.doc_type
+    fields = None
+    if wanted in (None, "bulletin"):
+        head = parse_masthead(blocks)
+        fields = _bulletin(blocks, head) if head else None
+    if fields is None and wanted in (None, "policy"):
+        parts = parse_gongwen(blocks, force=wanted == "policy")
+        fields = _policy(parts) if parts else None
+    if fields is None:
+        fields = _other(blocks, wanted or "other", take_title=hints.title is None)
+    for name in ("title", "date", "issuer", "doc_number", "kind"):
+        value = getattr(hints, name)
+        if value is not None:
+            fields[name] = value
+    if not fields["title"]:
+        fields["title"] = hints.fallback_title or doc_id
+    if fields["doc_type"] == "policy":
+        fields["kind"] = fields.get("kind") or kind_of(fields["title"])
+        fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
+    texts = [p.text for section in fields["sections"] for p in section.passages]
+    bulletin = fields.get("bulletin")
+    return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
+                    references=find_references(texts, {bulletin.name} if bulletin else set()),
+                    extra={**_facts(texts), **dict(hints.extra)})

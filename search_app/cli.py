@@ -1,0 +1,204 @@
+"""The `gongwen` command line: ingest, search, show and serve; thin over the library."""
+from __future__ import annotations
+
+import functools
+import json
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+import waitress
+
+from index import Index, IndexError_, QueryError, open_index
+from index.types import SORTS
+from ingest.model import DOC_TYPES, ParseError
+from search_app import create_app
+from search_app.config import default_config
+from search_app.errors import one_line
+from search_app.indexing import bundled_corpus, index_exists, ingest_into_index
+from search_app.params import ParamError, parse_search_args
+from search_app.store import close_index, get_store, prepare_analysis
+from search_app.textformat import format_document, format_results
+
+DEFAULT_INDEX = Path("instance") / "index"
+INDEX_HELP = ("索引目录。未给出时使用环境变量 GONGWEN_INDEX；"
+              "两者都没有时使用当前目录下的 ./instance/index。")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """A domain error shown as one line on stderr, exit status 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def domain_errors(command: F) -> F:
+    """Turn the errors of ingest, index and parameters into one clear line, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except QueryError as e:
+            raise CliError(f"检索式有误：{one_line(str(e))}") from e
+        except (ParamError, IndexError_, ParseError) as e:
+            raise CliError(one_line(str(e))) from e
+        except OSError as e:
+            where = f"：{e.filename}" if e.filename else ""
+            raise CliError(one_line(f"{e.strerror or e}{where}")) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def index_option(command: F) -> F:
+    """The --index DIR option shared by every command."""
+    return click.option("--index", "index_path", metavar="DIR",
+                        envvar="GONGWEN_INDEX", show_envvar=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        default=DEFAULT_INDEX, show_default=True, help=INDEX_HELP)(command)
+
+
+@contextmanager
+def opened_index(index_path: Path) -> Iterator[Index]:
+    """The existing index at index_path, closed afterwards; a clear error when it is missing."""
+    if not index_exists(index_path):
+        raise CliError(f"找不到索引：{index_path}"
+                       "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
+    prepare_analysis()
+    index = open_index(index_path)
+    try:
+        yield index
+    finally:
+        index.close()
+
+
+def echo_json(obj: Any) -> None:
+    """Print obj exactly as the API serializes it, non-ASCII kept as is."""
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+@click.group(help="公文检索（gongwen-search）：工作简报与政策文件的全文检索。\n\n"
+                  "索引位置：--index DIR；未给出时读取环境变量 GONGWEN_INDEX；"
+                  "都没有时为当前目录下的 ./instance/index。")
+@click.version_option(package_name="gongwen-search")
+def cli() -> None:
+    """The command group; jieba and the index are set up by the commands that need them."""
+
+
+@cli.command(help="解析 PATH（文件或目录）中的文档并加入索引；索引不存在时自动建立。"
+                  "有文件解析失败时退出状态为 1。")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@index_option
+@click.pass_context
+@domain_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path) -> None:
+    """gongwen ingest PATH... : parse, index, print one summary line."""
+    prepare_analysis()
+    summary = ingest_into_index(paths, index_path)
+    click.echo(summary.line())
+    for line in summary.failure_lines():
+        click.echo(line, err=True)
+    ctx.exit(0 if summary.ok else 1)
+
+
+@cli.command(help="检索 QUERY，输出命中的文档与段落（匹配处用【】标出）；"
+                  "--json 输出与 /api/search 相同的 JSON。")
+@click.argument("query")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/search 相同）。")
+@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES),
+              help="只检索该类型：bulletin 工作简报，policy 政策文件，other 其他。")
+@click.option("--year", type=int, help="只检索该年份的文档。")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="排序：relevance 相关度，date 日期（新的在前）。")
+@click.option("--page", type=int, default=1, show_default=True, help="页码。")
+@domain_errors
+def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
+           year: int | None, sort: str, page: int) -> None:
+    """gongwen search QUERY : ranked documents with their passages."""
+    args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page}
+    request = parse_search_args({k: v for k, v in args.items() if v is not None},
+                                default_config())
+    with opened_index(index_path) as index:
+        results = index.search(request)
+    if as_json:
+        echo_json(results.to_dict())
+    else:
+        click.echo(format_results(results))
+
+
+@cli.command(help="显示一篇文档的元数据与全文；"
+                  "--json 输出与 /api/documents/<doc_id> 相同的 JSON。")
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/documents 相同）。")
+@domain_errors
+def show(doc_id: str, index_path: Path, as_json: bool) -> None:
+    """gongwen show DOC_ID : one document's metadata and sections."""
+    with opened_index(index_path) as index:
+        doc = index.get_document(doc_id)
+    if doc is None:
+        raise CliError(f"索引中没有文档：{doc_id}")
+    if as_json:
+        echo_json(doc.to_dict())
+    else:
+        click.echo(format_document(doc))
+
+
+@cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
+                  "按 Ctrl-C 退出。")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
+              help="监听端口（0 表示任选一个空闲端口）。")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="索引不存在时用来建立索引的语料目录；默认为内置的 corpus/。")
+@domain_errors
+def serve(index_path: Path, host: str, port: int, corpus: Path | None) -> None:
+    """gongwen serve : build the index if missing, then serve the web UI and API."""
+    prepare_analysis()
+    if not index_exists(index_path):
+        source = corpus or bundled_corpus()
+        if not source.is_dir():
+            raise CliError(f"找不到索引 {index_path}，也找不到语料目录 {source}"
+                           "（请先运行 gongwen ingest PATH，或用 --corpus 指定语料目录）")
+        click.echo(f"索引 {index_path} 不存在，正在用 {source} 建立……")
+        summary = ingest_into_index([source], index_path)
+        click.echo(summary.line())
+        for line in summary.failure_lines():
+            click.echo(line, err=True)
+    app = create_app({"INDEX_PATH": index_path})
+    get_store(app).get()  # fail now, with one line, rather than on the first request
+    try:
+        server = waitress.create_server(app, host=host, port=port)
+    except OSError as e:
+        close_index(app)
+        raise CliError(f"无法在 {host}:{port} 上启动服务：{e.strerror or e}") from e
+    click.echo(f"正在服务 http://{host}:{server.effective_port}/ （按 Ctrl-C 退出）")
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, like Ctrl-C
+    try:
+        server.run()  # returns on Ctrl-C: waitress catches KeyboardInterrupt itself
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        close_index(app)
+    click.echo("已停止。")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Console-script entry point (`gongwen`)."""
+    cli(prog_name="gongwen")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The application's one index: opened on first use, kept on app.extensions, closed with the app."""
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from pathlib import Path
+
+import jieba
+from flask import Flask, current_app
+
+from index import Index, open_index, setup_analysis
+
+EXTENSION = "gongwen_index"
+
+
+def prepare_analysis(userdict: Path | str | None = None) -> None:
+    """Quiet jieba's logger and load the analysis dictionaries (once per process)."""
+    # jieba prints "Building prefix dict…" to stderr at INFO level on first use.
+    jieba.setLogLevel(logging.WARNING)
+    setup_analysis(Path(userdict) if userdict else None)
+
+
+class IndexStore:
+    """Holds one open Index for one application; opening is retried until it succeeds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Index:
+        """The open index, opening it now if needed (raises IndexError_ when it cannot)."""
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.path)
+            return self._index
+
+    def close(self) -> None:
+        """Close the index if it is open; the next get() opens it again."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+
+def init_app(app: Flask) -> None:
+    """Attach an IndexStore for app.config["INDEX_PATH"] and close it when the app goes."""
+    store = IndexStore(Path(app.config["INDEX_PATH"]))
+    app.extensions[EXTENSION] = store
+    # Flask has no app-level teardown; close when the app object is collected or at exit.
+    weakref.finalize(app, store.close)
+
+
+def get_store(app: Flask) -> IndexStore:
+    """The IndexStore attached to app by init_app."""
+    return app.extensions[EXTENSION]
+
+
+def get_index() -> Index:
+    """The current application's open index."""
+    return get_store(current_app).get()  # type: ignore[arg-type]
+
+
+def close_index(app: Flask) -> None:
+    """Close the application's index now (tests, `gongwen serve` on exit)."""
+    get_store(app).close()

@@ -1,0 +1,55 @@
+"""Plain-text renderings of search results and documents for the terminal."""
+from __future__ import annotations
+
+import math
+
+from index import SearchResults
+from ingest.model import Document
+from search_app.present import (SAMPLE_BADGE, cn_date, mark_to_brackets, metadata_rows,
+                                page_label, type_label)
+
+
+def format_results(results: SearchResults) -> str:
+    """Hits as numbered blocks: title, type/issue/date, passages with 【】 and pages, doc_id."""
+    pages = max(1, math.ceil(results.total / results.per_page))
+    lines = [f"共找到 {results.total} 篇文档（第 {results.page} 页，共 {pages} 页）"]
+    if results.expansions:
+        lines.append("同时检索了：" + "、".join(results.expansions))
+    if not results.hits:
+        lines.append("没有找到相关文档。" if not results.total else "该页没有结果。")
+    first = (results.page - 1) * results.per_page + 1
+    for n, hit in enumerate(results.hits, start=first):
+        lines.append("")
+        badge = f" [{SAMPLE_BADGE}]" if hit.sample else ""
+        lines.append(f"{n}. {hit.title}{badge}")
+        meta = [type_label(hit.doc_type), hit.issue, cn_date(hit.date), hit.issuer,
+                hit.doc_number]
+        lines.append("   " + " · ".join(m for m in meta if m))
+        for passage in hit.passages:
+            where = " ".join(x for x in (passage.id, page_label(passage.page)) if x)
+            lines.append(f"   [{where}] {mark_to_brackets(passage.html)}")
+        lines.append(f"   doc_id: {hit.doc_id}")
+    return "\n".join(lines)
+
+
+def format_document(doc: Document) -> str:
+    """Metadata lines, then every section heading and passage with its id and page."""
+    lines = [doc.title]
+    if doc.sample:
+        lines.append(f"[{SAMPLE_BADGE}]")
+    for label, value in metadata_rows(doc)[1:]:
+        if isinstance(value, list):
+            lines.append(f"{label}：")
+            lines += [f"  - {v}" for v in value]
+        else:
+            lines.append(f"{label}：{value}")
+    lines.append(f"doc_id：{doc.doc_id}")
+    lines.append(f"引用：{doc.citation()}")
+    for section in doc.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(section.heading)
+        for passage in section.passages:
+            where = " ".join(x for x in (passage.id, page_label(passage.page)) if x)
+            lines.append(f"  [{where}] {passage.text}")
+    return "\n".join(lines)

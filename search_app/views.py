@@ -1,0 +1,96 @@
+"""The HTML pages: the search page and the document page, in Chinese."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from index import QueryError, SearchResults
+from search_app import present
+from search_app.params import ParamError, has_filters, parse_search_args
+from search_app.store import get_index
+
+bp = Blueprint("views", __name__)
+
+# Parameters a search link carries over from the current page.
+SEARCH_PARAMS = ("q", "type", "kind", "year", "from", "to", "title", "issuer",
+                 "doc_number", "sort", "per_page", "expand")
+
+
+bp.add_app_template_filter(present.cn_date, "cn_date")
+bp.add_app_template_filter(present.type_label, "type_label")
+bp.add_app_template_filter(present.page_label, "page_label")
+bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
+
+
+@bp.app_template_global()
+def search_url(**changes: Any) -> str:
+    """The current search with some parameters changed (None removes one; page resets)."""
+    params: dict[str, Any] = {k: v for k in SEARCH_PARAMS
+                              if (v := request.args.get(k, "").strip())}
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return url_for("views.search", **params)
+
+
+@bp.get("/")
+@bp.get("/search")
+def search() -> tuple[str, int]:
+    """The search box, and the results when a query or filter is given."""
+    q = request.args.get("q", "").strip()
+    context: dict[str, Any] = {"q": q, "sort_labels": present.SORT_LABELS}
+    if not q and not has_filters(request.args):
+        return render_template("search.html", **context), 200
+    try:
+        search_request = parse_search_args(request.args, current_app.config)
+        results = get_index().search(search_request)
+    except ParamError as e:
+        return render_template("search.html", error=str(e), **context), 400
+    except QueryError as e:
+        return render_template("search.html", error=f"检索式有误：{e}", **context), 400
+    return render_template("search.html", results=results, request_=search_request,
+                           pages=page_numbers(results), facets=facet_links(results),
+                           **context), 200
+
+
+def page_numbers(results: SearchResults, window: int = 4) -> list[int]:
+    """The page numbers to link around the current one."""
+    last = min(math.ceil(results.total / results.per_page), current_app.config["MAX_PAGE"])
+    return list(range(max(1, results.page - window), min(last, results.page + window) + 1))
+
+
+def facet_links(results: SearchResults) -> list[tuple[str, list[tuple[str, int, str]]]]:
+    """Facet groups as (heading, [(label, count, url)]) for the type and year filters."""
+    groups = []
+    types = results.facets.get("doc_type") or {}
+    if types:
+        groups.append(("类型", [(present.type_label(k), n, search_url(type=k))
+                               for k, n in types.items() if n]))
+    years = results.facets.get("year") or {}
+    if years:
+        ordered = sorted(years.items(), key=lambda kv: str(kv[0]), reverse=True)
+        groups.append(("年份", [(f"{k}年", n, search_url(year=str(k)))
+                               for k, n in ordered if n]))
+    return groups
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> str:
+    """One document: metadata, every passage with its anchor, page and citation."""
+    index = get_index()
+    doc = index.get_document(doc_id)
+    if doc is None:
+        abort(404, description=f"未找到该文档（编号 {doc_id}），它可能已从索引中删除。")
+    q = request.args.get("q", "").strip()
+    highlights: dict[str, str] = {}
+    if q:
+        try:
+            highlights = index.highlight_passages(doc, q)
+        except QueryError:
+            pass  # a query that cannot be parsed only loses its highlights here
+    return render_template("document.html", doc=doc, q=q, highlights=highlights,
+                           metadata=present.metadata_rows(doc))

@@ -1,0 +1,121 @@
+"""Small hand-built Documents for the index tests (built with ingest.model only).
+
+The reference bulletin is built by hand from the seed text: paragraphs split on blank lines,
+the six page-break cuts joined, ``**bold**`` marks and the spaces around digits removed.
+(The real parser is ingest's; the lead will switch these tests to it.)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ingest.model import BulletinInfo, Document, Passage, Section, Source
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_5452a5bf9b53dca5.txt"
+BULLETIN_ID = "gaige-kuaibao-2021-12"
+
+# Each seed paragraph that ends with one of these continues on the next page.
+_PAGE_CUTS = ("专项工作经费，着", "各成员单位签订了《大理", "践行社会主义核心价值观，",
+              "全州职业教育在校生", "环卫行业集体协商难", "探索开展“农业")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _clean(text: str) -> str:
+    text = text.replace("**", "").replace("\n", "")
+    return re.sub(r"(?<=[\u4e00-\u9fff\d，。%]) (?=[\u4e00-\u9fff\d])|(?<=\d) (?=[\u4e00-\u9fff])",
+                  "", text)
+
+
+def _paragraphs_with_pages(blocks: list[str]) -> Iterator[tuple[str, int]]:
+    page, current, start_page = 1, "", 1
+    for block in blocks:
+        if not current:
+            start_page = page
+        current += block
+        if block.endswith(_PAGE_CUTS):
+            page += 1
+            continue
+        yield _clean(current), start_page
+        current = ""
+
+
+def reference_bulletin() -> Document:
+    """《改革快报》2021年第12期（总第38期）, from the seed text."""
+    blocks = [b.strip() for b in SEED.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    body, tail = blocks[5:23], blocks[23:]
+    sections: list[tuple[str, int, list[Passage]]] = [("", 0, [])]
+    n = 0
+    for text, page in _paragraphs_with_pages(body):
+        if _HEADING.match(text):
+            sections.append((text, 1, []))
+            continue
+        n += 1
+        path = (sections[-1][0],) if sections[-1][0] else ()
+        sections[-1][2].append(Passage(id=f"p{n}", text=text, page=page, section_path=path))
+    office = "云南省新时期产业工人队伍建设改革工作协调领导小组办公室"
+    return Document(
+        doc_id=BULLETIN_ID,
+        title="大理州高位推动，系统谋划 以典型引领全面推进改革",
+        doc_type="bulletin", kind="快报", date=dt.date(2021, 6, 22), issuer=office,
+        sections=tuple(Section(h, level, tuple(ps)) for h, level, ps in sections),
+        bulletin=BulletinInfo(name="改革快报", year=2021, number=12, total_number=38, office=office),
+        recipients={t[0]: tuple(x.strip() for x in re.split("[，、]", t[2:].rstrip("。")))
+                    for t in tail},
+        source=Source(path=str(SEED), format="text", sha256="5452a5bf9b53dca5"),
+    )
+
+
+def make_doc(doc_id: str, title: str, paragraphs: list[str], doc_type: str = "policy",
+             **meta: object) -> Document:
+    """A document whose paragraphs are passages p1, p2, … of one preamble section."""
+    passages = tuple(Passage(id=f"p{i}", text=t) for i, t in enumerate(paragraphs, 1))
+    return Document(doc_id=doc_id, title=title, doc_type=doc_type,
+                    sections=(Section("", 0, passages),), **meta)
+
+
+def small_corpus() -> list[Document]:
+    """Six documents with known contents, metadata and dates."""
+    return [
+        make_doc("pol-a", "关于加强产业工人队伍建设的通知",
+                 ["为加强产业工人队伍建设，现就有关事项通知如下。",
+                  "各地要推进厂务公开，开好职代会。",
+                  "请于年底前报送工作情况。"],
+                 kind="通知", issuer="云南省总工会", doc_number="云工发〔2021〕12号",
+                 date=dt.date(2021, 3, 5)),
+        make_doc("pol-b", "关于推进集体协商工作的意见",
+                 ["产业工人积极参与职工队伍建设，推进集体协商。",
+                  "完善工资集体协商机制，保障职工权益。"],
+                 kind="意见", issuer="大理州总工会", doc_number="大工发[2020]3号",
+                 date=dt.date(2020, 11, 20)),
+        make_doc("bul-a", "首届白州工匠评选活动启动",
+                 ["首届“白州工匠”评选等活动在全州展开，充分发挥“两微一端”平台作用。"],
+                 doc_type="bulletin", kind="简报", issuer="大理州总工会", date=dt.date(2022, 4, 1),
+                 bulletin=BulletinInfo(name="工作简报", year=2022, number=3)),
+        make_doc("oth-x", "网页脚本测试",
+                 ["<script>alert(1)</script> 网页里的产业工人 & 工会"],
+                 doc_type="other"),
+        make_doc("pol-c", "政务新媒体管理办法",
+                 ["深化放管服改革，全面推行双随机、一公开监管。",
+                  "政务新媒体包括网站和“两微一端”等平台。"],
+                 kind="办法", issuer="国务院办公厅", doc_number="国办发〔2019〕3号",
+                 date=dt.date(2019, 7, 1)),
+        make_doc("bul-b", "劳动竞赛工作简报",
+                 ["全州开展劳动竞赛。",
+                  "农业合作社发展良好。",
+                  "劳动竞赛和技能大赛并举，劳动竞赛覆盖各行业，劳动竞赛成效显著。",
+                  "职工书屋建设稳步推进。",
+                  "继续组织劳动竞赛，提升职工技能。"],
+                 doc_type="bulletin", kind="简报", issuer="云南省总工会", date=dt.date(2021, 8, 9),
+                 bulletin=BulletinInfo(name="改革快报", year=2021, number=5, total_number=31)),
+    ]
+
+
+@dataclass(frozen=True)
+class ExplodingDocument(Document):
+    """A document that fails while it is being indexed (its passages cannot be read)."""
+
+    def passages(self) -> Iterator[Passage]:
+        raise RuntimeError("passages unreadable")

@@ -1,0 +1,70 @@
+"""A person at a browser: headless Chromium types a query, reads the hit, opens the passage."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from web_support import BULLETIN_ISSUE, BULLETIN_TITLE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--window-size=1200,900", "--lang=zh-CN"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_search_then_open_the_passage(browser, live_server, bulletin_id, bulletin,
+                                      passage_pages):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 30)
+    browser.get(live_server.url + "/")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("产业工人", Keys.ENTER)
+    hit = wait.until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, f'li.hit[data-doc-id="{bulletin_id}"]')))
+
+    assert hit.find_element(By.CSS_SELECTOR, ".hit-title a").text == BULLETIN_TITLE
+    assert hit.find_element(By.CSS_SELECTOR, ".issue").text == BULLETIN_ISSUE
+    passage = hit.find_element(By.CSS_SELECTOR, ".passage")
+    marks = "".join(m.text for m in passage.find_elements(By.TAG_NAME, "mark"))
+    assert "产业工人" in marks
+    link = passage.find_element(By.CSS_SELECTOR, "a.passage-link")
+    anchor = link.get_attribute("href").rsplit("#", 1)[1]
+    assert passage.find_element(By.CSS_SELECTOR, ".page").text == f"第{passage_pages[anchor]}页"
+
+    link.click()
+    wait.until(ec.url_contains(f"/documents/{bulletin_id}"))
+    target = wait.until(ec.presence_of_element_located((By.ID, anchor)))
+    assert browser.current_url.endswith(f"#{anchor}")
+    assert browser.execute_script("return document.querySelector(':target').id") == anchor
+    assert target.is_displayed()
+    assert "产业工人" in "".join(m.text for m in target.find_elements(By.TAG_NAME, "mark"))
+    assert browser.find_element(By.CSS_SELECTOR, "h1.doc-title").text == BULLETIN_TITLE
+    citation = target.find_element(By.CSS_SELECTOR, ".citation-text").text
+    assert citation == bulletin.citation(next(p for p in bulletin.passages() if p.id == anchor))
+    assert citation.endswith(f"第{passage_pages[anchor]}页")
