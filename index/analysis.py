@@ -6,8 +6,13 @@ Both honour whoosh's tokenizer contract: ordinal ``pos`` (phrase queries depend 
 picklable (the schema, analyzers included, is pickled into the index), so they hold no jieba
 object: jieba's process-wide dictionary is set up once by :func:`setup_analysis`.
 
-A line break advances the position by one more than usual, so that a phrase never spans two
-lines (the document-level body field is the passages joined by newlines).
+Positions: jieba's precise-mode words are numbered 0, 1, 2 …; when indexing, the dictionary
+sub-words that search mode adds (产业 工人 inside 产业工人) take the position of the word that
+covers them, so precise-mode query words in a row still line up with the text. Bigrams are
+numbered in order; when indexing, each CJK run's last character is added at the position of
+the run's last bigram, so a one-character query finds it. A line break advances the position
+by one more than usual, so that a phrase never spans two lines (the document-level body field
+is the passages joined by newlines). Stop words take no position.
 """
 from __future__ import annotations
 

@@ -135,3 +135,20 @@ def render(text: str, ranges: list[tuple[int, int]], fragment: bool = False) -> 
     if b < len(text):
         out.append("…")
     return "".join(out)
+
+
+class Highlighter:
+    """Marks what one parsed query matched, in passages and in titles."""
+
+    def __init__(self, schema: Schema, parsed: ParsedQuery) -> None:
+        self.schema = schema
+        self._passage = split_patterns(patterns(schema, parsed, "body"))
+        self._title = split_patterns(patterns(schema, parsed, "title"))
+
+    def passage(self, text: str, fragment: bool = False) -> str:
+        """A passage as escaped HTML with <mark>; a fragment around the matches if asked."""
+        return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
+
+    def title(self, text: str) -> str:
+        """A title as escaped HTML with <mark>."""
+        return render(text, match_ranges(self.schema, text, "title", self._title))

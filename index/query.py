@@ -5,9 +5,10 @@ excludes; ``title:`` ``issuer:`` ``year:`` ``type:`` ``kind:`` ``number:`` (or �
 类型 文种 文号) add a filter.
 
 Every term is searched in a jieba field OR its character-bigram twin, so a word that jieba
-cuts differently in the text, or does not know, is still found. A bare term is a "unit":
-one jieba word, or a run of single characters jieba left (白 州 → 白州); it matches the
-jieba word(s) or all of its bigrams. A quoted phrase is its bigrams at consecutive
+cuts differently in the text, or does not know, is still found. A bare term is cut into
+"units": jieba's precise-mode words, a single character joined to the word beside it
+(州 工匠 → 州工匠); a unit matches its jieba word(s) or all of its bigrams (bag of bigrams:
+cheap, and found whatever jieba did to the text). A quoted phrase is its bigrams at consecutive
 positions, which is exact whatever jieba does, and cheap (its rarest bigram drives it). A
 phrase on the jieba field would add nothing exact and costs seconds on common words.
 """
@@ -24,8 +25,8 @@ from index.analysis import is_cjk_char, normalize_doc_number, normalize_text
 from index.types import SORTS, QueryError, SearchRequest
 from ingest.model import DOC_TYPES
 
-__all__ = ["normalize_doc_number", "Unit", "Clause", "ParsedQuery", "parse_query", "validate_request",
-           "doc_query", "passage_query", "browse_query"]
+__all__ = ["normalize_doc_number", "Unit", "Clause", "ParsedQuery", "parse_query",
+           "validate_request", "doc_query", "passage_query"]
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -324,8 +325,3 @@ def is_empty(parsed: ParsedQuery, req: SearchRequest) -> bool:
     return not parsed.clauses and not parsed.filters and not any(
         (_blank(req.doc_type), _blank(req.kind), _blank(req.title), _blank(req.issuer),
          _blank(req.doc_number), req.year is not None, req.date_from, req.date_to))
-
-
-def browse_query() -> Query:
-    """Every document record."""
-    return Term("role", "doc")

@@ -15,9 +15,10 @@ import weakref
 from collections import Counter, defaultdict
 
 from whoosh import collectors, sorting
+from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
-from index.highlight import match_ranges, patterns, render, split_patterns
+from index.highlight import Highlighter
 from index.query import (ParsedQuery, doc_query, has_text, is_empty, parse_query, passage_query,
                          validate_request)
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
@@ -49,9 +50,8 @@ def run_search(searcher: Searcher, req: SearchRequest) -> SearchResults:
              for i in range(start, min(results.scored_length(), start + req.per_page))]
     docs = [Document.from_dict(json.loads(searcher.stored_fields(n)["doc"])) for n, _ in shown]
     best = best_passages(searcher, parsed, [d.doc_id for d in docs], req.passages_per_doc)
-    pats = (split_patterns(patterns(schema, parsed, "body")),
-            split_patterns(patterns(schema, parsed, "title")))
-    hits = tuple(_document_hit(schema, d, score, best.get(d.doc_id, []), req, pats)
+    marker = Highlighter(schema, parsed)
+    hits = tuple(_document_hit(d, score, best.get(d.doc_id, []), req, marker)
                  for d, (_, score) in zip(docs, shown))
     return SearchResults(query=req.q, total=len(collector.docnums), page=req.page,
                          per_page=req.per_page, hits=hits,
@@ -97,8 +97,8 @@ def _facets(searcher: Searcher, docnums: list[int]) -> dict[str, dict[str, int]]
     out = {}
     for name, column in _facet_values(searcher).items():
         counts = Counter(column[n] for n in docnums)
-        out[name] = {str(k): v for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-                     if k not in (None, "", 0)}
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        out[name] = {str(k): v for k, v in ranked if k not in (None, "", 0)}
     return out
 
 
@@ -126,33 +126,28 @@ def _section_of(doc: Document) -> dict[str, str]:
     return out
 
 
-def _document_hit(schema, doc: Document, score: float, best: list[tuple[str, float]],
-                  req: SearchRequest, pats) -> DocumentHit:
-    (psg_words, psg_bigrams), (title_words, title_bigrams) = pats
+def _document_hit(doc: Document, score: float, best: list[tuple[str, float]],
+                  req: SearchRequest, marker: Highlighter) -> DocumentHit:
     by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
     sections = _section_of(doc)
     chosen = [(by_id[pid], s) for pid, s in best if pid in by_id]
     if not chosen and req.passages_per_doc and by_id:
         chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
-    passages = tuple(
-        PassageHit(id=p.id, text=p.text, page=p.page, section=sections.get(p.id, ""), score=s,
-                   html=render(p.text, match_ranges(schema, p.text, "body",
-                                                    (psg_words, psg_bigrams)), fragment=True))
-        for p, s in chosen)
-    title_ranges = match_ranges(schema, doc.title, "title", (title_words, title_bigrams))
+    passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, fragment=True), text=p.text,
+                                page=p.page, section=sections.get(p.id, ""), score=s)
+                     for p, s in chosen)
     issue = f"《{doc.bulletin.name}》{doc.bulletin.issue_label}" if doc.bulletin else None
-    return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=render(doc.title, title_ranges),
+    return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=marker.title(doc.title),
                        doc_type=doc.doc_type, kind=doc.kind, date=doc.date, issuer=doc.issuer,
                        doc_number=doc.doc_number, issue=issue, sample=doc.sample, score=score,
                        passages=passages)
 
 
-def highlight_document(schema, doc: Document, q: str) -> dict[str, str]:
+def highlight_document(schema: Schema, doc: Document, q: str) -> dict[str, str]:
     """passage id → the whole passage as escaped HTML, <mark> around what q matches."""
     try:
         parsed = parse_query(q or "", schema)
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
-    pats = split_patterns(patterns(schema, parsed, "body"))
-    return {p.id: render(p.text, match_ranges(schema, p.text, "body", pats) if parsed.clauses else [])
-            for p in doc.passages()}
+    marker = Highlighter(schema, parsed)
+    return {p.id: marker.passage(p.text) for p in doc.passages()}

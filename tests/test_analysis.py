@@ -38,6 +38,16 @@ def test_index_mode_adds_subwords_at_the_position_of_their_word() -> None:
     assert [t[1] for t in precise] == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.parametrize("phrase", ["工人队伍建设", "产业工人队伍", "产业工人队伍建设改革", "队伍建设改革"])
+def test_precise_query_words_line_up_with_indexed_positions(phrase: str) -> None:
+    # The jieba-field positions a whoosh Phrase would need: query words at p, p+1, p+2 …
+    indexed = toks(jieba_analyzer(), "新时期产业工人队伍建设改革", mode="index")
+    query = [t[0] for t in toks(jieba_analyzer(), phrase)]
+    starts = {pos for text, pos, _, _ in indexed if text == query[0]}
+    assert any(all((w, p + k) in {(t[0], t[1]) for t in indexed} for k, w in enumerate(query))
+               for p in starts), (query, indexed)
+
+
 def test_offsets_are_the_text_slice_even_for_repeated_words() -> None:
     text = "改革是改革，深化改革。Ａｂｃ改革"
     got = toks(jieba_analyzer(), text, mode="index")

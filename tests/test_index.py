@@ -121,6 +121,19 @@ def test_search_sees_commits_made_through_another_handle(ix: Index) -> None:
     assert ix.doc_count() == 7
 
 
+def test_several_commits_make_one_result_list(tmp_path: Path) -> None:
+    corpus = small_corpus()
+    with create_index(tmp_path / "ix") as index:
+        for batch in (corpus[:2], corpus[2:4], corpus[4:]):  # one segment per commit
+            index.add_documents(batch)
+        res = index.search(SearchRequest(q="总工会", per_page=2, page=2))
+        assert res.total == 4 and len(res.hits) == 2
+        assert res.facets == {"doc_type": {"bulletin": 2, "policy": 2},
+                              "year": {"2021": 2, "2020": 1, "2022": 1}}
+        assert index.all_doc_ids() == sorted(d.doc_id for d in corpus)
+        assert [index.get_document(d.doc_id) for d in corpus] == corpus
+
+
 def test_threads_share_one_index(ix: Index) -> None:
     queries = ["集体协商", "两微一端", "劳动竞赛", "产业工人", "\"产业工人队伍建设\""]
     expected = {q: found(ix, q) for q in queries}

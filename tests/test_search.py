@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from docs import BULLETIN_ID, SEED, reference_bulletin, small_corpus
+from docs import BULLETIN_ID, SEED, make_doc, reference_bulletin, small_corpus
 from index import DocumentHit, Index, SearchRequest, create_index, setup_analysis
 from index.analysis import bigram_analyzer, jieba_analyzer
 
@@ -63,6 +62,17 @@ def test_phrase_is_exact_and_never_spans_a_gap(ix: Index) -> None:
     assert ids(ix, '"协商集体"') == set()
     # Not across the end of one passage and the start of the next.
     assert ids(ix, '"通知如下各地"') == set()
+
+
+def test_phrase_needs_its_bigrams_in_a_row(tmp_path) -> None:
+    # 工人 人队 队伍 all occur in "scattered", but never one after the other.
+    docs = [make_doc("scattered", "甲", ["党员工人积极带队，个人队友壮大职工队伍。"]),
+            make_doc("together", "乙", ["壮大产业工人队伍。"])]
+    with create_index(tmp_path / "ix") as index:
+        index.add_documents(docs)
+        assert ids(index, "工人队伍") == {"scattered", "together"}
+        assert ids(index, '"工人队伍"') == {"together"}
+        assert ids(index, '"队伍"') == {"scattered", "together"}
 
 
 def test_bigrams_find_words_jieba_cuts_differently(ix: Index) -> None:
