@@ -141,11 +141,11 @@ class Document:
         parts = []
         if self.bulletin is not None:
             parts.append(f"《{self.bulletin.name}》{self.bulletin.issue_label}")
-            parts.append(f"《{self.title}》")
+            parts.append(_book_title(self.title))
             if self.bulletin.office:
                 parts.append(self.bulletin.office)
         else:
-            parts.append(f"《{self.title}》")
+            parts.append(_book_title(self.title))
             for value in (self.doc_number, self.issuer):
                 if value:
                     parts.append(value)
@@ -199,6 +199,11 @@ class Document:
             sample=bool(d.get("sample")),
             extra=dict(d.get("extra") or {}),
         )
+
+
+def _book_title(title: str) -> str:
+    """《title》, with title marks inside it turned into 〈〉 as Chinese usage requires."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 class ParseError(Exception):
