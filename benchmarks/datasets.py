@@ -16,6 +16,11 @@ class Record:
     title: str
     text: str
 
+    @property
+    def full_text(self) -> str:
+        """What a one-field baseline indexes: the title (unless the text starts with it), the text."""
+        return self.text if self.text.startswith(self.title) else f"{self.title} {self.text}"
+
 
 @dataclass(frozen=True)
 class QuestionSet:
@@ -29,6 +34,12 @@ def _open(path: Path):
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
 
 
+def headline(text: str, longest: int = 80) -> str:
+    """A notice's headline: its text up to the first space (ncp_policies has no title field)."""
+    first = text.strip().split(maxsplit=1)
+    return first[0] if first and len(first[0]) <= longest else ""
+
+
 def _records(name: str) -> list[Record]:
     if name == "ncp":
         path = DATA / "ncp_policies" / "corpus.jsonl"
@@ -39,8 +50,7 @@ def _records(name: str) -> list[Record]:
         for line in f:
             row = json.loads(line)
             if name == "ncp":
-                # The first sentence of a notice is its headline.
-                out.append(Record(row["docid"], "", row["text"]))
+                out.append(Record(row["docid"], headline(row["text"]), row["text"]))
             else:
                 out.append(Record(row["id"], f"{row['law']} {row['article']}", row["text"]))
     return out

@@ -2,18 +2,22 @@
 
 Builds an index of ../shared/data/ncp_policies and ../shared/data/stard_statutes through the
 project's own path (a JSON Lines file → `ingest` → `index`), runs the dev questions, and prints
-nDCG@10, Recall@10, Recall@100 and MRR@10, query latency p50/p95 (in process, and through the
-HTTP API with highlights), and the same figures for the plain-BM25 baselines (bm25s over jieba
-tokens, over character bigrams, and over both) computed in the same run.
+nDCG@10, Recall@10, Recall@100 and MRR@10, query latency p50/p95 (in process, 100 hits per
+question; and through the HTTP API, first page with highlights), and the same figures for the
+plain-BM25 baselines (bm25s over jieba tokens, over character bigrams, and over both) computed
+in the same run.
 
-    python benchmarks/relevance.py                 # both sets in full (about 10 minutes)
+    python benchmarks/relevance.py                 # both sets in full (about 15 minutes)
     python benchmarks/relevance.py --set ncp
-    python benchmarks/relevance.py --queries 40 --docs 3000   # the quick slice CI runs
+    python benchmarks/relevance.py --ablations     # also: no expansion, no prior, no re-ranking
+    python benchmarks/relevance.py --queries 40 --docs 300 --no-http   # the slice CI runs
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import shutil
 import sys
 import tempfile
 import threading
@@ -21,12 +25,20 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import baseline, datasets, metrics  # noqa: E402
 
 FIGURES = ("nDCG@10", "Recall@10", "Recall@100", "MRR@10")
+# Engine variants for --ablations: (row name, SearchRequest changes, RankParams changes).
+ABLATIONS = (
+    ("gongwen, no expansion", {"expand": False}, {}),
+    ("gongwen, no citation prior", {}, {"citation_weight": 0.0}),
+    ("gongwen, no re-ranking", {}, {"rerank_depth": 0}),
+    ("gongwen, words AND", {}, {"min_match": 1.0}),
+)
 
 
 def write_jsonl(qs: datasets.QuestionSet, folder: Path) -> Path:
@@ -52,22 +64,38 @@ def build_index(qs: datasets.QuestionSet, folder: Path) -> tuple[Path, float]:
     return index_path, time.perf_counter() - start
 
 
-def run_engine(index_path: Path, queries: dict[str, str], expand: bool = True):
-    """Rank the top 100 documents per question in process; return runs and per-query seconds."""
-    from index import QueryError, SearchRequest, open_index
+Search = Callable[[str], list[str]]
 
+
+def _engine(index, request_changes: dict, param_changes: dict) -> Search:
+    """A function question → ranked doc ids (top 100), for the engine or one of its variants."""
+    from index import QueryError, SearchRequest
+    from index.search import DEFAULT_PARAMS, run_search
+
+    params = dataclasses.replace(DEFAULT_PARAMS, **param_changes)
+
+    def search(question: str) -> list[str]:
+        req = SearchRequest(q=question, per_page=100, passages_per_doc=1, **request_changes)
+        try:
+            if param_changes:  # ranking parameters are not part of the public request
+                res = run_search(index._searcher(), req, params)
+            else:
+                res = index.search(req)
+        except QueryError:
+            return []
+        return [h.doc_id for h in res.hits]
+
+    return search
+
+
+def run_engine(search: Search, queries: dict[str, str]) -> tuple[dict[str, list[str]], list[float]]:
+    """Rank per question in process; return runs and per-query seconds."""
     runs: dict[str, list[str]] = {}
     times: list[float] = []
-    with open_index(index_path) as index:
-        for qid, question in queries.items():
-            start = time.perf_counter()
-            try:
-                res = index.search(SearchRequest(q=question, per_page=100, passages_per_doc=1,
-                                                 expand=expand))
-                runs[qid] = [h.doc_id for h in res.hits]
-            except QueryError:
-                runs[qid] = []
-            times.append(time.perf_counter() - start)
+    for qid, question in queries.items():
+        start = time.perf_counter()
+        runs[qid] = search(question)
+        times.append(time.perf_counter() - start)
     return runs, times
 
 
@@ -89,47 +117,73 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
         for question in queries.values():
             url = base + urllib.parse.urlencode({"q": question})
             start = time.perf_counter()
-            with urllib.request.urlopen(url) as resp:
-                resp.read()
+            try:
+                with urllib.request.urlopen(url) as resp:
+                    resp.read()
+            except urllib.error.HTTPError as e:  # a 400 for a malformed question still counts
+                e.read()
             times.append(time.perf_counter() - start)
     finally:
         server.close()
     return times
 
 
+def ms(times: list[float], p: float) -> float:
+    return metrics.percentile(times, p) * 1000
+
+
 def row(name: str, scores: dict[str, float], times: list[float]) -> str:
     cells = " ".join(f"{scores[k]:>10.3f}" for k in FIGURES)
-    ms = f"{metrics.percentile(times, 50) * 1000:>8.1f} {metrics.percentile(times, 95) * 1000:>8.1f}"
-    return f"{name:<22}{cells} {ms}"
+    return f"{name:<28}{cells} {ms(times, 50):>8.1f} {ms(times, 95):>8.1f}"
+
+
+def _index_for(qs: datasets.QuestionSet, args: argparse.Namespace,
+               tmp: Path) -> tuple[Path, float | None]:
+    """An index of the set: reused from --work when it is there, else built now."""
+    if args.work is None:
+        return build_index(qs, tmp)
+    folder = args.work / f"{qs.name}-{args.docs or 'all'}"
+    if (folder / "index").is_dir():
+        return folder / "index", None
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return build_index(qs, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def bench_set(name: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """Run the engine and the baselines on one question set; print and return the scores."""
+    from index import open_index
+
     qs = datasets.load(name, args.queries, args.docs)
     print(f"\n## {name}: {len(qs.records)} documents, {len(qs.queries)} questions (dev)")
-    print(f"{'system':<22}" + " ".join(f"{k:>10}" for k in FIGURES) + f" {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'system':<28}" + " ".join(f"{k:>10}" for k in FIGURES) +
+          f" {'p50 ms':>8} {'p95 ms':>8}")
     results: dict[str, dict[str, float]] = {}
     ids = [r.id for r in qs.records]
-    texts = [f"{r.title} {r.text}".strip() for r in qs.records]
+    texts = [r.full_text for r in qs.records]
     for bname, tokenize in baseline.TOKENIZERS.items():
         runs, times = baseline.run(tokenize, ids, texts, qs.queries)
         results[bname] = metrics.evaluate(runs, qs.qrels)
         print(row(bname, results[bname], times), flush=True)
     with tempfile.TemporaryDirectory(prefix=f"gongwen-bench-{name}-") as tmp:
-        index_path, build_s = build_index(qs, Path(tmp))
-        runs, times = run_engine(index_path, qs.queries)
-        results["gongwen"] = metrics.evaluate(runs, qs.qrels)
-        print(row("gongwen", results["gongwen"], times), flush=True)
-        if args.no_expand:
-            runs, times = run_engine(index_path, qs.queries, expand=False)
-            results["gongwen-noexpand"] = metrics.evaluate(runs, qs.qrels)
-            print(row("gongwen (no expand)", results["gongwen-noexpand"], times), flush=True)
+        index_path, build_s = _index_for(qs, args, Path(tmp))
+        variants = [("gongwen", {}, {})] + (list(ABLATIONS) if args.ablations else [])
+        with open_index(index_path) as index:
+            for label, request_changes, param_changes in variants:
+                runs, times = run_engine(_engine(index, request_changes, param_changes),
+                                         qs.queries)
+                results[label] = metrics.evaluate(runs, qs.qrels)
+                print(row(label, results[label], times), flush=True)
         if not args.no_http:
             http = http_latency(index_path, qs.queries)
-            print(f"gongwen via HTTP API, first page with highlights: p50 "
-                  f"{metrics.percentile(http, 50) * 1000:.1f} ms, p95 "
-                  f"{metrics.percentile(http, 95) * 1000:.1f} ms")
-        print(f"index build: {build_s:.1f} s")
+            results["http"] = {"p50": ms(http, 50), "p95": ms(http, 95)}
+            print(f"gongwen via HTTP API (GET /api/search, first page of 10, highlights): "
+                  f"p50 {ms(http, 50):.1f} ms, p95 {ms(http, 95):.1f} ms")
+        if build_s is not None:
+            print(f"index build: {build_s:.1f} s")
     best = max((b for b in results if b.startswith("bm25")), key=lambda b: results[b]["nDCG@10"])
     gain = results["gongwen"]["nDCG@10"] - results[best]["nDCG@10"]
     print(f"gongwen vs best baseline ({best}): nDCG@10 {gain:+.3f}")
@@ -142,8 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, help="only the first N questions")
     parser.add_argument("--docs", type=int, help="only N documents (every judged one kept)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP latency run")
-    parser.add_argument("--no-expand", action="store_true",
-                        help="also run without abbreviation expansion")
+    parser.add_argument("--ablations", action="store_true",
+                        help="also run the engine without expansion, prior, re-ranking, OR")
+    parser.add_argument("--work", type=Path, metavar="DIR",
+                        help="keep the indexes in DIR and reuse them on the next run")
     args = parser.parse_args(argv)
     from search_app.store import prepare_analysis
 

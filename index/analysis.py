@@ -9,8 +9,9 @@ object: jieba's process-wide dictionary is set up once by :func:`setup_analysis`
 Positions: jieba's precise-mode words are numbered 0, 1, 2 …; when indexing, the dictionary
 sub-words that search mode adds (产业 工人 inside 产业工人) take the position of the word that
 covers them, so precise-mode query words in a row still line up with the text. Bigrams are
-numbered in order; when indexing, each CJK run's last character is added at the position of
-the run's last bigram, so a one-character query finds it. A line break advances the position
+numbered in order; when indexing, each CJK run's first and last characters are added at the
+positions of the run's first and last bigrams, so a one-character query finds them, and so
+does a phrase that ends in one character before more text (6号 in …6号提出…). A line break advances the position
 by one more than usual, so that a phrase never spans two lines (the document-level body field
 is the passages joined by newlines). Stop words take no position.
 """
@@ -31,7 +32,7 @@ from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
 from index.types import IndexError_
 
 # Bump when tokenization changes in a way that changes what is indexed.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"  # 4: bigram fields also index each CJK run's first character
 
 DEFAULT_USERDICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
 
@@ -183,14 +184,18 @@ def _line_tokens(line: str, search: bool, stoplist: frozenset[str]) -> tuple[_To
 def _bigram_line_tokens(line: str, index_mode: bool) -> Iterator[_Tok]:
     """Overlapping CJK bigrams (a lone CJK char as a unigram), other alnum runs whole.
 
-    When indexing, the last character of a CJK run is also indexed alone, at the position
-    of the run's last bigram: a one-character query then finds it as a term (and every
-    other occurrence as the first half of a bigram) without breaking phrase positions.
+    When indexing, the first and the last character of a CJK run are also indexed alone, at
+    the position of the run's first and last bigram: a one-character query finds them as
+    terms (and every other occurrence as the first half of a bigram), and a phrase whose
+    end is one character (6号, 第12期) finds it before or after other characters
+    (…6号提出…) without breaking phrase positions.
     """
     pos = 0
     for m in _RUN_RE.finditer(line):
         s, e = m.span()
         if m.lastgroup == "cjk" and e - s > 1:
+            if index_mode:
+                yield _Tok(line[s], pos, s, s + 1, False)
             for i in range(s, e - 1):
                 yield _Tok(line[i:i + 2], pos, i, i + 2, False)
                 pos += 1
@@ -257,7 +262,7 @@ class JiebaTokenizer(_LineTokenizer):
 
 
 class BigramTokenizer(_LineTokenizer):
-    """Character bigrams for CJK runs (plus each run's last character when indexing)."""
+    """Character bigrams for CJK runs (plus each run's first and last character when indexing)."""
 
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         return _bigram_line_tokens(line, index_mode)
@@ -271,6 +276,31 @@ def jieba_analyzer(stoplist: frozenset[str] = STOPWORDS) -> CompositeAnalyzer:
 def bigram_analyzer() -> CompositeAnalyzer:
     """The character-bigram analyzer that backs every word and phrase query."""
     return CompositeAnalyzer(BigramTokenizer())
+
+
+def token_spans(analyzer: object, text: str) -> list[tuple[str, int, int, int]]:
+    """(token, position, start, end) of text as the analyzer indexes it, without Token objects.
+
+    The same tokens, positions and offsets as ``analyzer(text, positions=True, chars=True,
+    mode="index")``; a fast path for our own tokenizers (highlighting long passages).
+    """
+    items = getattr(analyzer, "items", None)
+    tok = items[0] if items and len(items) == 1 else None
+    if not isinstance(tok, _LineTokenizer):
+        return [(t.text, t.pos, t.startchar, t.endchar)
+                for t in analyzer(text, positions=True, chars=True, mode="index")]
+    ensure_analysis()
+    out = []
+    base = offset = 0
+    for line in normalize_text(text).split("\n"):
+        last = -1
+        for t in tok._tokens(line, True):
+            last = max(last, t.pos)
+            if not t.stop:
+                out.append((t.text, base + t.pos, offset + t.start, offset + t.end))
+        base += last + 2
+        offset += len(line) + 1
+    return out
 
 
 def is_cjk_char(c: str) -> bool:

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 
-from index.analysis import is_cjk_char
+from index.analysis import is_cjk_char, normalize_text, token_spans
 from index.query import ParsedQuery, tokens
 
 LONG_PASSAGE = 300  # longer passages are shown as a fragment around their matches
 FRAGMENT_CHARS = 240
 FRAGMENT_LEAD = 40  # characters of context before the first match in a fragment
+FRAGMENT_MARGIN = 12  # characters analyzed beyond a fragment, so words at its edge are whole
 
 
 @dataclass(frozen=True)
@@ -29,50 +30,57 @@ class Pattern:
     bigrams: bool  # False: the jieba word field's analyzer
     seq: tuple[str, ...]
     prefix: bool = False  # a lone CJK character: matches the first half of a bigram
+    surface: str = ""  # the text it usually matches, to place a long passage's fragment
 
 
 def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Pattern]:
     """What to look for, mirroring how query.py searched each clause.
 
-    A unit is highlighted where its jieba words occur, or where its text occurs as
-    consecutive bigrams; a phrase where its bigrams are consecutive.
+    A unit (and each of its alternatives) is highlighted where its jieba words occur, or
+    where its text occurs as consecutive bigrams; a phrase or an identifier where its bigrams
+    are consecutive.
     """
     out: list[Pattern] = []
 
     def bigram(text: str, prefix_ok: bool) -> None:
         seq = tuple(tokens(schema, "body_bg", text))
         if seq:
-            out.append(Pattern(True, seq, prefix_ok and len(seq) == 1 and is_cjk_char(seq[0])))
+            out.append(Pattern(True, seq, prefix_ok and len(seq) == 1 and is_cjk_char(seq[0]),
+                               "".join(normalize_text(text).split())))
 
     for c in parsed.positive:
-        if c.phrase:
+        if c.phrase or c.ident is not None:
             bigram(c.text, True)
             continue
         for unit in c.units:
-            for w in unit.words:
-                seq = tuple(tokens(schema, words_field, w))
-                if seq:
-                    out.append(Pattern(False, seq))
-            bigram(unit.text, len(c.units) == 1)
+            for u in (unit,) + unit.alternatives:
+                # A one-word unit's bigrams mark all its word would; an alternative is
+                # matched (and marked) by its bigrams only.
+                if u is unit and u.words != (u.text,):
+                    for w in u.words:
+                        seq = tuple(tokens(schema, words_field, w))
+                        if seq:
+                            out.append(Pattern(False, seq, surface="".join(seq)))
+                bigram(u.text, len(c.units) == 1 and u is unit)
     return out
 
 
 def _find(stream: list[tuple[str, int, int, int]], pats: list[Pattern]) -> list[tuple[int, int]]:
-    by_pos: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)
+    by_text: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
+    at: dict[tuple[int, str], tuple[str, int, int, int]] = {}
     for tok in stream:
-        by_pos[tok[1]].append(tok)
+        by_text[tok[0]].append(tok)
+        at.setdefault((tok[1], tok[0]), tok)
     ranges = []
     for pat in pats:
         first = pat.seq[0]
-        for text, pos, start, end in stream:
-            if pat.prefix:
-                if text.startswith(first):
-                    ranges.append((start, start + len(first)))
-                continue
-            if text != first:
-                continue
+        if pat.prefix:
+            ranges += [(start, start + len(first)) for text, _, start, _ in stream
+                       if text.startswith(first)]
+            continue
+        for _, pos, start, end in by_text.get(first, ()):
             for k, want in enumerate(pat.seq[1:], 1):
-                nxt = next((t for t in by_pos[pos + k] if t[0] == want), None)
+                nxt = at.get((pos + k, want))
                 if nxt is None:
                     break
                 end = nxt[3]
@@ -88,9 +96,13 @@ def match_ranges(schema: Schema, text: str, words_field: str,
     ranges = []
     for field, group in ((words_field, word_pats), ("body_bg", bigram_pats)):
         if group:
-            stream = [(t.text, t.pos, t.startchar, t.endchar) for t in schema[field].analyzer(
-                text, positions=True, chars=True, mode="index")]
+            stream = token_spans(schema[field].analyzer, text)
             ranges += _find(stream, group)
+    return _merge(ranges)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges, overlapping and touching ones merged."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
@@ -118,10 +130,21 @@ def _window(n: int, ranges: list[tuple[int, int]]) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def render(text: str, ranges: list[tuple[int, int]], fragment: bool = False) -> str:
+def _occurrences(text: str, needle: str, limit: int = 200) -> list[int]:
+    out, i = [], text.find(needle)
+    while i >= 0 and len(out) < limit:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def render(text: str, ranges: list[tuple[int, int]], fragment: bool = False,
+           window: tuple[int, int] | None = None) -> str:
     """Escaped text with <mark> around the ranges; a fragment with … if long and asked for."""
     a, b = (0, len(text))
-    if fragment and len(text) > LONG_PASSAGE:
+    if window is not None:
+        a, b = window
+    elif fragment and len(text) > LONG_PASSAGE:
         a, b = _window(len(text), ranges)
     out = ["…"] if a > 0 else []
     cur = a
@@ -146,8 +169,21 @@ class Highlighter:
         self._title = split_patterns(patterns(schema, parsed, "title"))
 
     def passage(self, text: str, fragment: bool = False) -> str:
-        """A passage as escaped HTML with <mark>; a fragment around the matches if asked."""
-        return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
+        """A passage as escaped HTML with <mark>; a fragment around the matches if asked.
+
+        A long passage's fragment is placed where the query's words occur as plain text, and
+        only that stretch (and a margin) is analyzed: a passage may be thousands of characters.
+        """
+        if not fragment or len(text) <= LONG_PASSAGE:
+            return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
+        norm = normalize_text(text)
+        rough = [(i, i + len(p.surface)) for p in self._passage[0] + self._passage[1]
+                 if p.surface for i in _occurrences(norm, p.surface)]
+        a, b = _window(len(text), _merge(rough))
+        lo, hi = max(0, a - FRAGMENT_MARGIN), min(len(text), b + FRAGMENT_MARGIN)
+        exact = [(s + lo, e + lo) for s, e in
+                 match_ranges(self.schema, text[lo:hi], "body", self._passage)]
+        return render(text, exact, window=(a, b))
 
     def title(self, text: str) -> str:
         """A title as escaped HTML with <mark>."""

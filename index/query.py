@@ -16,19 +16,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whoosh.fields import Schema
 from whoosh.query import (And, AndNot, ConstantScoreQuery, NumericRange, Or, Phrase, Prefix,
                           Query, Term)
 
-from index.analysis import is_cjk_char, normalize_doc_number, normalize_text
+from index.analysis import STOPWORDS, is_cjk_char, normalize_doc_number, normalize_text
+from index.identifiers import Identifier, find_identifiers
 from index.types import SORTS, QueryError, SearchRequest
 from ingest.model import DOC_TYPES
+
+if TYPE_CHECKING:
+    from index.expand import Expander
 
 __all__ = ["normalize_doc_number", "Unit", "Clause", "ParsedQuery", "parse_query",
            "validate_request", "doc_query", "passage_query"]
 
 MAX_QUERY_CHARS = 500
+LONG_QUERY_WORDS = 5  # more content words than this: weigh them, do not AND them all
+
+# Asking words: never searched for in a question, and no bigram crosses them.
+QUESTION_WORDS = frozenset("""
+什么 什么样 什么时候 啥 怎么 怎么样 怎样 怎么办 如何 为何 为什么 何 何种 何时 何地 哪 哪些 哪个 哪里
+哪儿 哪种 哪类 哪家 谁 多少 多久 多长 几 是否 能否 可否 有无 有没有 是不是 能不能 可不可以 会不会
+要不要 算不算 吗 呢 吧 啊 呀 嘛 么 请问
+""".split())
+# Pronouns, modal verbs, particles and prepositions: left out of a question's units and
+# scored words (a bigram they form with a neighbour still counts).
+FUNCTION_WORDS = frozenset("""
+请 问 一下 我 我们 你 你们 他 她 他们 自己 可以 应该 应当 需要 要 能 会 该 想 有 是 还是 那么 这样 那样
+这个 那个 这些 那些 对 把 被 给 跟 向 从 在 于 就 都 也 又 还 才 再 让 使 将 所 其 此 之 以 由 因 因为
+所以 如果 但 但是 而 并 且 或 或者 及 和 与 同 等 了 着 过 的 地 得 上 下 中 内 后 前 时 里 已 已经
+""".split())
 MAX_PER_PAGE = 100
 TITLE_BOOST = 2.0
 
@@ -48,12 +68,25 @@ _FIELD_RE = re.compile(r"(\w+):")
 _CLOSE = {'"': '"', "“": "”"}
 
 
+def _closing(q: str, i: int) -> int:
+    """Where the quote opened at q[i] closes, or -1 (“ may be closed by ” or by a typed ")."""
+    if q[i] == '"':
+        return q.find('"', i + 1)
+    ends = [j for j in (q.find("”", i + 1), q.find('"', i + 1)) if j >= 0]
+    return min(ends) if ends else -1
+
+
 @dataclass(frozen=True)
 class Unit:
-    """A piece of a bare term matched as a whole: jieba's word(s) for it, and its text."""
+    """A piece of a bare term matched as a whole: jieba's word(s) for it, and its text.
+
+    ``alternatives`` are what the abbreviation table says it also means (产改 → 产业工人队伍建设改革):
+    the unit matches where it, or any alternative, does.
+    """
 
     text: str
     words: tuple[str, ...]
+    alternatives: tuple[Unit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,7 @@ class Clause:
     units: tuple[Unit, ...] = ()
     phrase: bool = False
     negated: bool = False
+    ident: Identifier | None = None  # a 发文字号 or an issue number (searched as a phrase too)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -74,6 +108,13 @@ class Clause:
 class ParsedQuery:
     clauses: tuple[Clause, ...] = ()
     filters: tuple[tuple[str, str], ...] = ()  # (filter name, value) written in the query
+    question: bool = False  # a question or a long sentence: units are weighed, not all required
+
+    @property
+    def expansions(self) -> tuple[str, ...]:
+        """Every alternative the abbreviation table added, in query order (for "also searched")."""
+        return tuple(dict.fromkeys(a.text for c in self.positive for u in c.units
+                                   for a in u.alternatives))
 
     @property
     def positive(self) -> tuple[Clause, ...]:
@@ -100,7 +141,7 @@ def _scan(q: str) -> list[tuple[bool, str | None, str, bool]]:
         name, m = None, _FIELD_RE.match(q, i)
         if m and m.group(1) in FILTER_NAMES:
             name, i = FILTER_NAMES[m.group(1)], m.end()
-        j = q.find(_CLOSE[q[i]], i + 1) if i < n and q[i] in _CLOSE else -1
+        j = _closing(q, i) if i < n and q[i] in _CLOSE else -1
         if i < n and q[i] == '"' and j < 0:
             raise QueryError('unbalanced quote in query: close the phrase with a second "')
         if j >= 0:
@@ -117,15 +158,17 @@ def _scan(q: str) -> list[tuple[bool, str | None, str, bool]]:
     return items
 
 
-def _units(schema: Schema, text: str) -> tuple[Unit, ...]:
+def _units(schema: Schema, text: str, drop: frozenset[str] = frozenset()) -> tuple[Unit, ...]:
     """jieba's precise-mode words as units; a lone character joins its neighbour.
 
     Single characters are what jieba leaves of a word it does not know (白州工匠 may come out
     as 白州 工匠, or 州工匠 as 州 工匠), so a character is searched together with the word
-    next to it: its bigrams with that word are then in the text.
+    next to it: its bigrams with that word are then in the text. Words in ``drop`` (question
+    words, for a question) are left out, and nothing joins across them.
     """
     analyzed = [(t.text, t.startchar, t.endchar)
-                for t in schema["body"].analyzer(text, mode="query", chars=True)]
+                for t in schema["body"].analyzer(text, mode="query", chars=True)
+                if t.text not in drop]
     if not analyzed:  # only stop words: search them anyway
         analyzed = [(t.text, t.startchar, t.endchar)
                     for t in schema["title"].analyzer(text, mode="query", chars=True)]
@@ -144,22 +187,66 @@ def _units(schema: Schema, text: str) -> tuple[Unit, ...]:
     return tuple(Unit(text[start:end], words) for start, end, words in spans)
 
 
-def parse_query(q: str, schema: Schema) -> ParsedQuery:
-    """Parse the user's query; QueryError (one line) for what cannot be searched."""
+def _word_tokens(schema: Schema, text: str) -> list[str]:
+    return [t.text for t in schema["title"].analyzer(text, mode="query")]
+
+
+def is_question(schema: Schema, q: str, bare: list[str]) -> bool:
+    """A question (a question word, or ？ at the end) or a sentence too long to AND word by word."""
+    if q.rstrip().endswith(("?", "？")):
+        return True
+    words = [w for text in bare for w in _word_tokens(schema, text)]
+    if any(w in QUESTION_WORDS for w in words):
+        return True
+    content = [w for w in words if w not in STOPWORDS and len(w) > 1]
+    return len(content) > LONG_QUERY_WORDS
+
+
+def content_text(schema: Schema, text: str) -> str:
+    """The text with its question words blanked out (they are not searched for)."""
+    chars = list(text)
+    for t in schema["title"].analyzer(text, mode="query", chars=True):
+        if t.text in QUESTION_WORDS:
+            chars[t.startchar:t.endchar] = " " * (t.endchar - t.startchar)
+    return "".join(chars)
+
+
+def parse_query(q: str, schema: Schema, expand: Expander | None = None) -> ParsedQuery:
+    """Parse the user's query; QueryError (one line) for what cannot be searched.
+
+    ``expand`` (the abbreviation table) adds alternatives to the units it knows.
+    """
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long: {len(q)} characters, at most {MAX_QUERY_CHARS}")
-    clauses, filters = [], []
+    items, filters = [], []
     for negated, name, text, quoted in _scan(normalize_text(q)):
         text = text.strip()
         if name is not None:
             filters.append((name, text))
         elif not any(c.isalnum() for c in text):
             continue
+        elif quoted or negated:
+            items.append((negated, text, quoted, None))
+        else:
+            idents, rest = find_identifiers(text)
+            items += [(False, i.text, False, i) for i in idents]
+            items += [(False, part, False, None) for part in rest.split()
+                      if any(c.isalnum() for c in part)]
+    bare = [text for negated, text, quoted, ident in items if not (quoted or negated or ident)]
+    question = is_question(schema, q, bare)
+    drop = QUESTION_WORDS | FUNCTION_WORDS if question else frozenset()
+    clauses = []
+    for negated, text, quoted, ident in items:
+        if ident is not None:
+            clauses.append(Clause(text, ident=ident))
         elif quoted:
             clauses.append(Clause(text, phrase=True, negated=negated))
         else:
-            clauses.append(Clause(text, _units(schema, text), negated=negated))
-    return ParsedQuery(tuple(clauses), tuple(filters))
+            units = _units(schema, text, frozenset() if negated else drop)
+            if expand is not None and not negated:
+                units = expand.units(schema, text, units)
+            clauses.append(Clause(text, units, negated=negated))
+    return ParsedQuery(tuple(clauses), tuple(filters), question)
 
 
 def _blank(value: str | None) -> str | None:

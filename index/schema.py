@@ -19,10 +19,11 @@ from typing import Any
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import bigram_analyzer, jieba_analyzer, normalize_doc_number
+from index.authority import ranking_fields
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -51,6 +52,9 @@ def build_schema() -> Schema:
         sample=BOOLEAN,
         source_path=ID(sortable=True),
         source_sha256=ID(sortable=True),
+        issue=KEYWORD,  # ranking (issue 3): 2021年第12期 第12期 总第38期
+        cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.authority)
+        work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.authority)
         doc=STORED,
     )
 
@@ -90,6 +94,7 @@ def document_records(doc: Document) -> list[dict[str, Any]]:
         "sample": doc.sample,
         "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
     }
+    record.update(ranking_fields(doc))  # issue 3: index.authority
     if doc.kind:
         record["kind"] = doc.kind
     if doc.issuer:

@@ -1,119 +1,172 @@
 """Ranking documents, choosing their best passages, highlights and facets.
 
-A search runs in two steps. The document-level query (every clause must match the title or
-the body of a document record; filters on the same record) is collected once, with facet
-counts over all matches and the top page*per_page documents. Then, for the page shown only,
-one query finds the passages of those documents that match any word or phrase; each
-document keeps its best ``passages_per_doc``. Stored JSON is read for the shown documents
-only, and only their passages are highlighted.
+A search parses the query (expanding abbreviations unless asked not to), finds the matching
+document records and scores them in numpy (:mod:`index.ranking`, :mod:`index.scoring`),
+re-ranks the best few on their text, and reads stored JSON for the documents shown only.
+Their passages are scored against the query's words and bigrams, the best
+``passages_per_doc`` kept and highlighted. The total and the facets count every match.
 """
 from __future__ import annotations
 
 import json
-import threading
-import weakref
-from collections import Counter, defaultdict
-
-from whoosh import collectors, sorting
+import numpy as np
 from whoosh.fields import Schema
+from whoosh.query import NumericRange, Query, Term
 from whoosh.searching import Searcher
 
+from index.analysis import normalize_text
+from index.expand import load_expander
 from index.highlight import Highlighter
-from index.query import (ParsedQuery, doc_query, has_text, is_empty, parse_query, passage_query,
-                         validate_request)
+from index.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
+                         is_empty, parse_query, validate_request)
+from index.ranking import (RankParams, TextFeatures, bm25_scores, make_plan, match_mask,
+                           query_records)
+from index.scoring import Corpus, corpus_for
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
 FACETS = {"doc_type": "doc_type", "year": "year"}
+DEFAULT_PARAMS = RankParams()
+PASSAGE_K1 = 1.2
 
 
-def run_search(searcher: Searcher, req: SearchRequest) -> SearchResults:
+def run_search(searcher: Searcher, req: SearchRequest,
+               params: RankParams = DEFAULT_PARAMS) -> SearchResults:
     """Search with one searcher; QueryError for a request that cannot be searched."""
     validate_request(req)
     schema = searcher.schema
-    parsed = parse_query(req.q, schema)
+    parsed = parse_query(req.q, schema, load_expander() if req.expand else None)
     if is_empty(parsed, req):
         raise QueryError("empty query: type some words or choose a filter")
+    corpus = corpus_for(searcher)
+    plan = make_plan(schema, parsed, params)
+    boosts = np.zeros(corpus.size, dtype=np.float32)
+    mask = match_mask(corpus, schema, plan, params, boosts)
+    mask &= _filter_mask(corpus, schema, req, parsed)
+    scores = bm25_scores(corpus, plan, params) if has_text(parsed) else \
+        np.zeros(corpus.size, dtype=np.float32)
+    if plan.question:
+        mask &= (scores > 0) | (boosts > 0)
+    matches = np.flatnonzero(mask)
     limit = req.page * req.per_page
+    stored = _StoredDocs(searcher, corpus)
+    features = TextFeatures(corpus, plan, params)
+    base = scores + boosts
+    # The text bonus goes to the best rerank_depth documents by BM25, whatever the sort.
+    head = _top(base, matches, params.rerank_depth) if has_text(parsed) else matches[:0]
+    best = float(scores[head].max()) if len(head) else 0.0
+    final = base.copy()
+    for n in head.tolist():
+        final[n] += best * features.score(stored.text(n)) if best > 0 else 0.0
     if req.sort == "date" or not has_text(parsed):
-        # Newest first; undated documents (date 0) last; ties by relevance.
-        order = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True),
-                                    sorting.ScoreFacet()])
-        inner = collectors.SortingCollector(order, limit=limit)
+        order = _by_date(corpus, matches, base)
     else:
-        inner = collectors.TopCollector(limit=limit, usequality=False)  # exact count, all facets
-    collector = _RecordingCollector(inner)
-    searcher.search_with_collector(doc_query(schema, parsed, req), collector)
-    results = collector.results()
+        rest = _top(base, matches, max(limit, len(head)))[len(head):]
+        order = np.concatenate([head[np.argsort(-final[head], kind="stable")], rest])
     start = (req.page - 1) * req.per_page
-    shown = [(results.docnum(i), _score(results.score(i)))
-             for i in range(start, min(results.scored_length(), start + req.per_page))]
-    docs = [Document.from_dict(json.loads(searcher.stored_fields(n)["doc"])) for n, _ in shown]
-    best = best_passages(searcher, parsed, [d.doc_id for d in docs], req.passages_per_doc)
+    shown = [int(n) for n in order[start:start + req.per_page]]
+    docs = [stored.get(n) for n in shown]
     marker = Highlighter(schema, parsed)
-    hits = tuple(_document_hit(d, score, best.get(d.doc_id, []), req, marker)
-                 for d, (_, score) in zip(docs, shown))
-    return SearchResults(query=req.q, total=len(collector.docnums), page=req.page,
-                         per_page=req.per_page, hits=hits,
-                         facets=_facets(searcher, collector.docnums))
+    hits = tuple(_document_hit(d, float(final[n]), features, req, marker)
+                 for d, n in zip(docs, shown))
+    return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
+                         hits=hits, expansions=parsed.expansions,
+                         facets=_facets(corpus, matches))
 
 
-def _score(key: object) -> float:
-    """The relevance score; a date-sorted result's key is (date key, -score)."""
-    if isinstance(key, tuple):
-        key = -key[-1]
-    return float(key or 0.0)
+class _StoredDocs:
+    """Documents read from stored JSON, once per search; their normalized text, once per searcher."""
+
+    def __init__(self, searcher: Searcher, corpus: Corpus) -> None:
+        self.searcher = searcher
+        self.corpus = corpus
+        self.docs: dict[int, Document] = {}
+
+    def get(self, docnum: int) -> Document:
+        doc = self.docs.get(docnum)
+        if doc is None:
+            doc = Document.from_dict(json.loads(self.searcher.stored_fields(docnum)["doc"]))
+            self.docs[docnum] = doc
+        return doc
+
+    def text(self, docnum: int) -> str:
+        """Title and passages, normalized like the query (cached per searcher)."""
+        return self.corpus.cached(("text", docnum), lambda: _doc_text(self.get(docnum)))
 
 
-class _RecordingCollector(collectors.WrappingCollector):
-    """Keeps every matching document number (for the total and the facets)."""
-
-    def __init__(self, child: collectors.Collector) -> None:
-        super().__init__(child)
-        self.docnums: list[int] = []
-
-    def collect(self, sub_docnum: int) -> object:
-        self.docnums.append(self.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
+def _top(values: np.ndarray, candidates: np.ndarray, k: int) -> np.ndarray:
+    """The k candidates with the highest values, best first (ties: lower record first)."""
+    if len(candidates) > k:
+        part = np.argpartition(-values[candidates], k - 1)[:k]
+        candidates = np.sort(candidates[part])
+    return candidates[np.argsort(-values[candidates], kind="stable")]
 
 
-_FACET_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_FACET_LOCK = threading.Lock()
+def _by_date(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Newest first; undated documents (date 0) last; ties by relevance, then record."""
+    dates = corpus.column("date")[matches].astype(np.int64)
+    return matches[np.lexsort((matches, -scores[matches], -dates))]
 
 
-def _facet_values(searcher: Searcher) -> dict[str, list]:
-    """Every document's facet values, read once per searcher (a searcher sees one commit)."""
-    with _FACET_LOCK:
-        values = _FACET_VALUES.get(searcher)
-    if values is None:
-        reader = searcher.reader()
-        values = {name: list(reader.column_reader(field)) for name, field in FACETS.items()}
-        with _FACET_LOCK:
-            _FACET_VALUES[searcher] = values
-    return values
+def _doc_text(doc: Document) -> str:
+    return normalize_text("\n".join([doc.title] + [p.text for p in doc.passages()]))
 
 
-def _facets(searcher: Searcher, docnums: list[int]) -> dict[str, dict[str, int]]:
+# -- filters -----------------------------------------------------------------------------
+
+def _records(corpus: Corpus, q: Query) -> np.ndarray:
+    """Records of a filter query: postings and columns where we can, whoosh otherwise."""
+    if isinstance(q, Term) and q.fieldname in ("doc_type", "kind", "doc_number", "role"):
+        return corpus.postings(q.fieldname, q.text)[0]
+    if isinstance(q, NumericRange) and q.fieldname in ("year", "date"):
+        col = corpus.column(q.fieldname).astype(np.int64)
+        low = q.start if q.start is not None else col.min(initial=0)
+        high = q.end if q.end is not None else col.max(initial=0)
+        return np.flatnonzero((col >= low) & (col <= high))
+    return query_records(corpus, q)
+
+
+def _filter_mask(corpus: Corpus, schema: Schema, req: SearchRequest,
+                 parsed: ParsedQuery) -> np.ndarray:
+    """Records passing every filter and matching no negated clause."""
+    mask = np.ones(corpus.size, dtype=bool)
+    for q in filter_queries(schema, req, parsed):
+        keep = np.zeros(corpus.size, dtype=bool)
+        keep[_records(corpus, q)] = True
+        mask &= keep
+    for c in parsed.negative:
+        q = clause_query(schema, c, DOC_PAIRS)
+        if q is not None:
+            mask[query_records(corpus, q)] = False
+    return mask
+
+
+def _facets(corpus: Corpus, matches: np.ndarray) -> dict[str, dict[str, int]]:
     out = {}
-    for name, column in _facet_values(searcher).items():
-        counts = Counter(column[n] for n in docnums)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out[name] = {str(k): v for k, v in ranked if k not in (None, "", 0)}
+    for name, field_name in FACETS.items():
+        codes, labels = corpus.codes(field_name)
+        counts = np.bincount(codes[matches], minlength=len(labels))
+        ranked = sorted(((labels[i], int(c)) for i, c in enumerate(counts) if c),
+                        key=lambda kv: (-kv[1], kv[0]))
+        out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
     return out
 
 
-def best_passages(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str],
-                  per_doc: int) -> dict[str, list[tuple[str, float]]]:
-    """doc_id → [(passage id, score)] best first, for the given documents only."""
-    q = passage_query(searcher.schema, parsed, doc_ids) if per_doc else None
-    if q is None:
-        return {}
-    reader = searcher.reader()
-    doc_col, pid_col = reader.column_reader("doc_id"), reader.column_reader("pid")
-    found: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for hit in searcher.search(q, limit=None):
-        found[doc_col[hit.docnum]].append((pid_col[hit.docnum], hit.score))
-    return {d: sorted(ps, key=lambda p: -p[1])[:per_doc] for d, ps in found.items()}
+# -- passages and hits ---------------------------------------------------------------------
+
+def passage_scores(features: TextFeatures, passages: list[Passage]) -> list[tuple[str, float]]:
+    """(passage id, score) of the passages that contain any query bigram, best first."""
+    out = []
+    for p in passages:
+        text = normalize_text(p.text)
+        score = 0.0
+        for term, weight in features.terms.items():
+            tf = text.count(term)
+            if tf:
+                score += weight * tf * (PASSAGE_K1 + 1) / (tf + PASSAGE_K1)
+        if score > 0:
+            out.append((p.id, score))
+    return sorted(out, key=lambda ps: -ps[1])
 
 
 def _section_of(doc: Document) -> dict[str, str]:
@@ -126,11 +179,13 @@ def _section_of(doc: Document) -> dict[str, str]:
     return out
 
 
-def _document_hit(doc: Document, score: float, best: list[tuple[str, float]],
-                  req: SearchRequest, marker: Highlighter) -> DocumentHit:
+def _document_hit(doc: Document, score: float, features: TextFeatures, req: SearchRequest,
+                  marker: Highlighter) -> DocumentHit:
     by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
     sections = _section_of(doc)
-    chosen = [(by_id[pid], s) for pid, s in best if pid in by_id]
+    best = passage_scores(features, list(by_id.values()))[:req.passages_per_doc] \
+        if req.passages_per_doc else []
+    chosen = [(by_id[pid], s) for pid, s in best]
     if not chosen and req.passages_per_doc and by_id:
         chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
     passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, fragment=True), text=p.text,
@@ -143,10 +198,11 @@ def _document_hit(doc: Document, score: float, best: list[tuple[str, float]],
                        passages=passages)
 
 
-def highlight_document(schema: Schema, doc: Document, q: str) -> dict[str, str]:
+def highlight_document(schema: Schema, doc: Document, q: str,
+                       expand: bool = True) -> dict[str, str]:
     """passage id → the whole passage as escaped HTML, <mark> around what q matches."""
     try:
-        parsed = parse_query(q or "", schema)
+        parsed = parse_query(q or "", schema, load_expander() if expand else None)
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
     marker = Highlighter(schema, parsed)

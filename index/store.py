@@ -1,64 +1,160 @@
-"""Opening and creating the index on disk, write batches, and thread-safe searching."""
+"""Opening and creating the index on disk, small write batches, and thread-safe searching.
+
+Big batches (``gongwen ingest``) go through :mod:`index.sync`; this module holds the Index
+that readers use, the version check, and the commit that makes new segments and deletions
+visible in one step.
+"""
 from __future__ import annotations
 
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable
+from typing import Any, Iterable
 
-from whoosh import index as whoosh_index
-from whoosh.index import LockError
-from whoosh.query import And, Term
+import jieba
+from whoosh.index import FileIndex, LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Term
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
-from index.analysis import analysis_fingerprint, ensure_analysis
+from index import generations as gen
+from index.analysis import ANALYZER_VERSION, analysis_fingerprint, ensure_analysis
+from index.generations import DurableFileStorage, IndexLockedError, WriteLock
 from index.schema import SCHEMA_VERSION, build_schema, document_records
 from index.search import highlight_document, run_search
 from index.types import IndexError_, IndexVersionError, SearchRequest, SearchResults
 from ingest.model import Document
 
-META_FILE = "gongwen-index.json"
-WRITE_LOCK_TIMEOUT = 5.0  # seconds to wait for another process's writer
+META_FILE = gen.POINTER
+INDEX_NAME = "MAIN"
+WRITE_LOCK_TIMEOUT = 5.0  # seconds Index.add_documents waits for another writer
 WRITER_POOL_MB = 256  # whoosh's default (128) spills to disk early: ~35% slower builds
-REBUILD_HINT = "rebuild it: gongwen ingest --rebuild ..."
+SMALL_SEGMENT = 4000  # records; only segments this small are merged by ordinary commits
+SMALL_SEGMENTS_BEFORE_MERGE = 8
 
 
-def _version() -> dict[str, object]:
-    return {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint()}
+def rebuild_hint(path: Path) -> str:
+    """The command that rebuilds the index at path."""
+    return f"rebuild it: gongwen ingest --rebuild --index {path} PATH..."
+
+
+def current_version() -> dict[str, Any]:
+    """What this program writes into an index it builds: schema and analysis identity."""
+    from index.analysis import _STATE  # the dictionaries this process loaded
+
+    return {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint(),
+            "analyzer_version": ANALYZER_VERSION, "jieba": jieba.__version__,
+            "dictionaries": sorted(p.name for p, _ in _STATE.loaded)}
+
+
+def _describe(v: dict[str, Any]) -> str:
+    dicts = ", ".join(v.get("dictionaries") or []) or "?"
+    return (f"schema {v.get('schema_version', 'unknown')}, analysis {v.get('analysis', 'unknown')} "
+            f"(analyzer {v.get('analyzer_version', '?')}, jieba {v.get('jieba', '?')}, "
+            f"dictionary {dicts})")
+
+
+def check_version(root: Path, pointer: dict[str, Any]) -> None:
+    """IndexVersionError, naming the fix, unless the index was built the way we would build it."""
+    wanted = current_version()
+    if pointer.get("schema_version") != wanted["schema_version"] or \
+            pointer.get("analysis") != wanted["analysis"]:
+        raise IndexVersionError(
+            f"index at {root} was built with {_describe(pointer)}; this program uses "
+            f"{_describe(wanted)}; {rebuild_hint(root)}")
+
+
+def open_whoosh(folder: Path, durable: bool = False) -> FileIndex:
+    """The whoosh index in a generation folder (durable: every written file is fsynced)."""
+    storage = DurableFileStorage(str(folder)) if durable else FileStorage(str(folder))
+    return FileIndex(storage, indexname=INDEX_NAME)
+
+
+def merge_small(writer: SegmentWriter, segments: list) -> list:
+    """Merge policy: fold many small segments into one; never rewrite a big segment."""
+    small = [s for s in segments if s.doc_count_all() <= SMALL_SEGMENT]
+    if len(small) < SMALL_SEGMENTS_BEFORE_MERGE:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() > SMALL_SEGMENT]
 
 
 class Index:
-    """A search index on disk. Safe to share between the threads of one process."""
+    """A search index on disk. Safe to share between the threads of one process.
 
-    def __init__(self, path: Path, ix: whoosh_index.Index) -> None:
+    Each search first checks (one stat) whether the pointer file moved to a new generation,
+    as `gongwen ingest --rebuild` does, and if so reopens; commits within a generation are
+    picked up by refreshing the searcher.
+    """
+
+    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex) -> None:
         self.path = path
+        self._pointer = pointer
+        self._stamp = gen.pointer_stamp(path)
         self._ix = ix
-        self._local = threading.local()  # one searcher per thread, refreshed per call
+        self._local = threading.local()  # (ix, searcher) per thread
         self._searchers: list[Searcher] = []
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()
         self._closed = False
 
-    # -- reading ---------------------------------------------------------------------
+    # -- following the pointer -------------------------------------------------------
+
+    def _current_ix(self) -> FileIndex:
+        """The whoosh index of the current generation, reopened if the pointer moved."""
+        if self._closed:
+            raise IndexError_(f"index at {self.path} is closed")
+        stamp = gen.pointer_stamp(self.path)
+        if stamp == self._stamp:
+            return self._ix
+        with self._lock:
+            if stamp != self._stamp:
+                pointer = gen.read_pointer(self.path)
+                if pointer is None:
+                    raise IndexError_(f"index at {self.path} has disappeared")
+                check_version(self.path, pointer)
+                if gen.generation_dir(self.path, pointer) != \
+                        gen.generation_dir(self.path, self._pointer):
+                    self._ix = open_whoosh(gen.generation_dir(self.path, pointer))
+                self._pointer, self._stamp = pointer, stamp
+            return self._ix
 
     def _searcher(self) -> Searcher:
         """This thread's searcher, brought up to date with the latest commit (any process)."""
-        if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
-        current = getattr(self._local, "searcher", None)
-        try:
-            fresh = self._ix.searcher() if current is None else current.refresh()
-        except Exception as e:  # noqa: BLE001 - whoosh raises many kinds on a damaged index
-            raise IndexError_(f"cannot read index at {self.path}: {e}") from e
-        if fresh is not current:
-            with self._lock:
-                if current is not None and current in self._searchers:
-                    self._searchers.remove(current)
-                self._searchers.append(fresh)
-            self._local.searcher = fresh
-        return fresh
+        for attempt in range(3):
+            ix = self._current_ix()
+            held = getattr(self._local, "held", None)
+            try:
+                if held is None or held[0] is not ix:
+                    fresh = ix.searcher()
+                else:
+                    fresh = held[1].refresh()
+            except Exception as e:  # noqa: BLE001 - a generation removed under us, or damage
+                if attempt < 2 and gen.pointer_stamp(self.path) != self._stamp:
+                    continue  # the pointer moved while we opened: follow it
+                if attempt < 2:
+                    time.sleep(0.05)
+                    continue
+                raise IndexError_(f"cannot read index at {self.path}: {e}") from e
+            if held is None or fresh is not held[1]:
+                with self._lock:
+                    if held is not None and held[1] in self._searchers:
+                        self._searchers.remove(held[1])
+                        if held[0] is not ix:  # a refreshed searcher shares its readers
+                            held[1].close()
+                    self._searchers.append(fresh)
+                self._local.held = (ix, fresh)
+            return fresh
+        raise AssertionError("unreachable")
+
+    # -- reading ---------------------------------------------------------------------
 
     def search(self, req: SearchRequest) -> SearchResults:
         """Documents matching the request, best first, with their best passages highlighted."""
@@ -72,20 +168,23 @@ class Index:
 
     def highlight_passages(self, doc: Document, q: str) -> dict[str, str]:
         """passage id → escaped HTML of the whole passage with <mark> around q's matches."""
-        return highlight_document(self._ix.schema, doc, q)
+        return highlight_document(self._current_ix().schema, doc, q)
 
     def _doc_numbers(self, searcher: Searcher, doc_id: str | None = None) -> list[int]:
-        q = Term("role", "doc") if doc_id is None else And([Term("doc_id", doc_id),
-                                                           Term("role", "doc")])
-        return list(searcher.docs_for_query(q))
+        if doc_id is None:
+            return list(searcher.docs_for_query(Term("role", "doc")))
+        # The doc_id term alone: intersecting it with role=doc would walk every document.
+        return [n for n in searcher.docs_for_query(Term("doc_id", doc_id))
+                if "doc" in searcher.stored_fields(n)]
 
     def get_document(self, doc_id: str) -> Document | None:
         """The full Document as indexed, or None."""
         s = self._searcher()
-        numbers = self._doc_numbers(s, doc_id)
-        if not numbers:
-            return None
-        return Document.from_dict(json.loads(s.stored_fields(numbers[0])["doc"]))
+        for n in s.docs_for_query(Term("doc_id", doc_id)):
+            stored = s.stored_fields(n)
+            if "doc" in stored:  # the document record; passage records store nothing
+                return Document.from_dict(json.loads(stored["doc"]))
+        return None
 
     def doc_count(self) -> int:
         """Number of documents (not passages) in the index."""
@@ -94,75 +193,93 @@ class Index:
     def all_doc_ids(self) -> list[str]:
         """Every doc_id, sorted."""
         s = self._searcher()
+        if s.reader().doc_count_all() == 0:
+            return []
         col = s.reader().column_reader("doc_id")
         return sorted(col[n] for n in self._doc_numbers(s))
 
     def sources(self) -> dict[str, tuple[str, str | None]]:
         """doc_id → (source path, sha256) for documents that have a source (for sync)."""
+        return {d: (p, sha) for d, p, sha in self.doc_sources() if p}
+
+    def doc_sources(self) -> list[tuple[str, str, str | None]]:
+        """(doc_id, source path or "", sha256 or None) for every document."""
         s = self._searcher()
         reader = s.reader()
+        if reader.doc_count_all() == 0:
+            return []
         ids, paths, shas = (reader.column_reader(f) for f in ("doc_id", "source_path",
                                                                "source_sha256"))
-        return {ids[n]: (paths[n], shas[n] or None) for n in self._doc_numbers(s) if paths[n]}
+        return [(ids[n], paths[n], shas[n] or None) for n in self._doc_numbers(s)]
 
-    # -- writing ---------------------------------------------------------------------
+    def version(self) -> dict[str, Any]:
+        """What the index records about how it was built (the pointer file's content)."""
+        self._current_ix()
+        return dict(self._pointer)
 
-    def _writer(self):
-        try:
-            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_POOL_MB)
-        except LockError as e:
-            raise IndexError_(f"index at {self.path} is locked by another writer; "
-                              "try again when it has finished") from e
+    # -- small writes ----------------------------------------------------------------
 
     def add_documents(self, docs: Iterable[Document]) -> int:
         """Add or replace (by doc_id) documents in one commit; nothing is kept if any fails."""
-        if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
-        with self._write_lock:
-            writer = self._writer()
-            doc_id = None
-            try:
-                # Last one wins: a writer cannot delete what it has added itself.
-                batch = {}
-                for doc in docs:
-                    batch[doc.doc_id] = doc
-                fresh = self._ix.is_empty()  # we hold the write lock
-                for doc_id, doc in batch.items():
+        batch: dict[str, Document] = {}
+        for doc in docs:  # last one wins: a writer cannot delete what it has added itself
+            batch[doc.doc_id] = doc
+
+        def work(writer: SegmentWriter) -> int:
+            for doc_id, doc in batch.items():
+                try:
                     records = document_records(doc)
-                    if not fresh:
-                        writer.delete_by_term("doc_id", doc_id)
+                    writer.delete_by_term("doc_id", doc_id)
                     for record in records:
                         writer.add_document(**record)
-            except BaseException as e:
-                writer.cancel()
-                if not isinstance(e, Exception):
-                    raise
-                where = f" (document {doc_id})" if doc_id else ""
-                raise IndexError_(f"could not index{where}: {e}; nothing was written") from e
-            try:
-                writer.commit()
-            except Exception as e:
-                raise IndexError_(f"could not commit to index at {self.path}: {e}") from e
+                except Exception as e:
+                    raise IndexError_(f"could not index (document {doc_id}): {e}; "
+                                      "nothing was written") from e
             return len(batch)
+
+        return self._write(work)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
         """Delete documents (and their passages) by doc_id; returns how many existed."""
+        wanted = set(doc_ids)
+
+        def work(writer: SegmentWriter) -> int:
+            searcher = writer.searcher()
+            existing = sum(1 for d in wanted if self._doc_numbers(searcher, d))
+            for doc_id in wanted:
+                writer.delete_by_term("doc_id", doc_id)
+            return existing
+
+        return self._write(work)
+
+    def _write(self, work: Any) -> int:
+        """Run work(writer) under the batch lock and commit it, or write nothing at all."""
         if self._closed:
             raise IndexError_(f"index at {self.path} is closed")
-        with self._write_lock:
-            writer = self._writer()
+        with WriteLock(self.path, wait=True, timeout=WRITE_LOCK_TIMEOUT):
+            ix = open_whoosh(gen.generation_dir(self.path, self._pointer_now()), durable=True)
             try:
-                deleted = sum(1 for d in set(doc_ids) if writer.delete_by_term("doc_id", d))
+                writer = SegmentWriter(ix, limitmb=WRITER_POOL_MB)
+            except LockError as e:
+                raise IndexLockedError(f"index at {self.path} is locked by another writer; "
+                                       "try again when it has finished") from e
+            try:
+                result = work(writer)
             except BaseException as e:
                 writer.cancel()
-                if not isinstance(e, Exception):
+                if isinstance(e, IndexError_) or not isinstance(e, Exception):
                     raise
-                raise IndexError_(f"could not delete from index at {self.path}: {e}") from e
+                raise IndexError_(f"could not write to index at {self.path}: {e}; "
+                                  "nothing was written") from e
             try:
-                writer.commit()
+                writer.commit(mergetype=merge_small)
             except Exception as e:
                 raise IndexError_(f"could not commit to index at {self.path}: {e}") from e
-            return deleted
+            return result
+
+    def _pointer_now(self) -> dict[str, Any]:
+        self._current_ix()
+        return self._pointer
 
     # -- lifetime --------------------------------------------------------------------
 
@@ -183,42 +300,67 @@ class Index:
         self.close()
 
 
+def is_index(path: Path) -> bool:
+    """True if path holds an index (a pointer file), whatever its version."""
+    return (Path(path) / META_FILE).is_file()
+
+
+def can_create(path: Path) -> bool:
+    """True if path is missing, empty, or holds only what a killed index creation left."""
+    path = Path(path)
+    if not path.exists():
+        return True
+    if not path.is_dir() or is_index(path):
+        return False
+    return all(gen.is_ours(path, name) for name in os.listdir(path))
+
+
+def create_generation(root: Path) -> tuple[str, FileIndex]:
+    """A new, empty generation folder under root (not yet pointed to)."""
+    name = gen.next_generation(root)
+    folder = root / name
+    folder.mkdir(parents=True)
+    storage = DurableFileStorage(str(folder))
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    gen.fsync_dir(root)
+    return name, ix
+
+
+def point_to(root: Path, name: str) -> None:
+    """Switch the index at root to generation name, atomically, then drop older ones."""
+    gen.write_json_atomic(root / META_FILE, {**current_version(), "generation": name})
+    gen.remove_stale(root, keep=name)
+
+
 def create_index(path: Path) -> Index:
     """A new, empty index at path (the folder is created); IndexError_ if one is there."""
     ensure_analysis()
     path = Path(path)
-    if path.is_dir() and (whoosh_index.exists_in(str(path)) or (path / META_FILE).exists()):
+    if not can_create(path):
         raise IndexError_(f"an index already exists at {path}; open it, or delete it first")
     try:
         path.mkdir(parents=True, exist_ok=True)
-        ix = whoosh_index.create_in(str(path), build_schema())
-        tmp = path / (META_FILE + ".tmp")
-        tmp.write_text(json.dumps(_version(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path / META_FILE)
+        with WriteLock(path):
+            gen.remove_stale(path, keep=None)
+            name, ix = create_generation(path)
+            point_to(path, name)
     except OSError as e:
         raise IndexError_(f"cannot create index at {path}: {e}") from e
-    return Index(path, ix)
+    return open_index(path)
 
 
 def open_index(path: Path) -> Index:
     """The index at path; IndexError_ if there is none, IndexVersionError if it is outdated."""
     ensure_analysis()
     path = Path(path)
-    if not path.is_dir() or not whoosh_index.exists_in(str(path)):
+    pointer = gen.read_pointer(path) if path.is_dir() else None
+    if pointer is None:
         raise IndexError_(f"no index at {path}; run `gongwen ingest ...` to build one")
+    check_version(path, pointer)
     try:
-        found = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        found = {"schema_version": "unknown", "analysis": "unknown"}
-    wanted = _version()
-    if found.get("schema_version") != wanted["schema_version"] or \
-            found.get("analysis") != wanted["analysis"]:
-        raise IndexVersionError(
-            f"index at {path} was built with schema {found.get('schema_version')}, analysis "
-            f"{found.get('analysis')}; this program uses schema {wanted['schema_version']}, "
-            f"analysis {wanted['analysis']}; {REBUILD_HINT}")
-    try:
-        ix = whoosh_index.open_dir(str(path))
+        ix = open_whoosh(gen.generation_dir(path, pointer))
+        if ix.latest_generation() < 0:
+            raise IndexError_("no table of contents")
     except Exception as e:  # noqa: BLE001 - a damaged or foreign index
         raise IndexError_(f"cannot open index at {path}: {e}") from e
-    return Index(path, ix)
+    return Index(path, pointer, ix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,21 +90,65 @@ def cli() -> None:
     """The command group; jieba and the index are set up by the commands that need them."""
 
 
-@cli.command(help="解析 PATH（文件或目录）中的文档并加入索引；索引不存在时自动建立。"
-                  "有文件解析失败时退出状态为 1。")
+@cli.command(help="同步索引与 PATH（文件或目录）中的文档：新文件加入，改过的文件替换其旧文档，"
+                  "未变的文件跳过（按文件内容的 SHA-256 判断）。索引不存在时自动建立。"
+                  "有文件失败时退出状态为 1。")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @index_option
+@click.option("--prune", is_flag=True,
+              help="删除来源文件已不存在的文档（只限 PATH 之下的文件）。")
+@click.option("--rebuild", is_flag=True,
+              help="在现有索引旁重新建立完整索引，完成后一步切换（词典或索引结构变更后使用）。")
+@click.option("--wait", is_flag=True, help="另一个 gongwen ingest 正在写入时等待它结束，而不是报错。")
+@click.option("--report", "report_path", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="把本次结果（含每个失败文件的原因）写成 JSON 文件。")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
+              help="并行解析与索引的进程数（默认：CPU 核数）。")
 @click.pass_context
 @domain_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path) -> None:
-    """gongwen ingest PATH... : parse, index, print one summary line."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune: bool,
+           rebuild: bool, wait: bool, report_path: Path | None, quiet: bool,
+           jobs: int | None) -> None:
+    """gongwen ingest PATH... : sync the index with the files, print one summary line."""
     prepare_analysis()
-    summary = ingest_into_index(paths, index_path)
+    bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
+    try:
+        summary = ingest_into_index(paths, index_path, prune=prune, rebuild=rebuild,
+                                    wait=wait, jobs=jobs, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     click.echo(summary.line())
-    for line in summary.failure_lines():
+    for line in summary.failure_lines() + summary.notice_lines():
         click.echo(line, err=True)
+    if report_path is not None:
+        summary.write_report(report_path)
     ctx.exit(0 if summary.ok else 1)
+
+
+class ProgressBar:
+    """tqdm on stderr: files done, of how many, rate and time left."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: float, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, file=sys.stderr, unit="个文件", dynamic_ncols=True,
+                             smoothing=0.1, desc="索引",
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total} "
+                                        "个文件 [{elapsed}<{remaining}, {rate_fmt}]")
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 @cli.command(help="检索 QUERY，输出命中的文档与段落（匹配处用【】标出）；"
@@ -117,11 +162,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path) -> Non
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="排序：relevance 相关度，date 日期（新的在前）。")
 @click.option("--page", type=int, default=1, show_default=True, help="页码。")
+@click.option("--no-expand", is_flag=True, help="只检索原词，不同时检索简称与全称、同义词。")
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
-           year: int | None, sort: str, page: int) -> None:
+           year: int | None, sort: str, page: int, no_expand: bool) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
-    args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page}
+    args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
+            "expand": "0" if no_expand else None}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
     with opened_index(index_path) as index:
@@ -170,7 +217,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None) -> None:
         click.echo(f"索引 {index_path} 不存在，正在用 {source} 建立……")
         summary = ingest_into_index([source], index_path)
         click.echo(summary.line())
-        for line in summary.failure_lines():
+        for line in summary.failure_lines() + summary.notice_lines():
             click.echo(line, err=True)
     app = create_app({"INDEX_PATH": index_path})
     get_store(app).get()  # fail now, with one line, rather than on the first request

@@ -1,35 +1,96 @@
 """Filling an index from files on disk: the library behind `gongwen ingest` and `gongwen serve`."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from index import Index, create_index, open_index
-from ingest import ingest_paths
-from ingest.model import ParseError
+from index.store import is_index
+from index.sync import Failure, SyncReport, sync_paths
 
 
 @dataclass(frozen=True)
 class IngestSummary:
-    """What one ingest run did: documents indexed, files seen, files that failed."""
+    """What one ingest run did: files added, updated, unchanged, removed, failed."""
 
-    indexed: int
-    files: int
-    failures: tuple[ParseError, ...] = ()
-    created: bool = False  # the index did not exist before this run
+    report: SyncReport
+    index: Path
+    started: dt.datetime
+    seconds: float
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return self.report.failed
+
+    @property
+    def indexed(self) -> int:
+        """Documents written by this run."""
+        return self.report.documents_added
+
+    @property
+    def files(self) -> int:
+        """Source files looked at (skipped unsupported files not counted)."""
+        r = self.report
+        return len(r.added) + len(r.updated) + len(r.unchanged) + len(r.failed)
+
+    @property
+    def created(self) -> bool:
+        return self.report.created
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.report.failed
 
     def line(self) -> str:
-        """已索引 N 篇文档（M 个文件），失败 K 个"""
-        return f"已索引 {self.indexed} 篇文档（{self.files} 个文件），失败 {len(self.failures)} 个"
+        """新增 N，更新 N，未变 N，删除 N，失败 N（写入 D 篇文档）"""
+        r = self.report
+        head = "重建索引：" if r.rebuilt else ""
+        return (f"{head}新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，"
+                f"删除 {len(r.removed)}，失败 {len(r.failed)}（写入 {r.documents_added} 篇文档）")
 
     def failure_lines(self) -> list[str]:
         """One line per failed file: 失败: <path>: <reason>."""
-        return [f"失败: {f.path}: {f.reason}" for f in self.failures]
+        return [f"失败: {f.path}: {f.reason}" for f in self.report.failed]
+
+    def notice_lines(self) -> list[str]:
+        """Skipped files and sources gone from disk whose documents stay (stderr)."""
+        lines = [f"跳过: {f.path}: {f.reason}" for f in self.report.skipped]
+        if self.report.missing:
+            lines.append(f"提示：{len(self.report.missing)} 个来源文件已不存在，其文档仍在索引中；"
+                         "加 --prune 可将其删除")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """The --report JSON object."""
+        r = self.report
+        return {
+            "index": str(self.index),
+            "started": self.started.isoformat(timespec="seconds"),
+            "seconds": round(self.seconds, 3),
+            "rebuild": r.rebuilt,
+            "created": r.created,
+            "ok": self.ok,
+            "summary": {"added": len(r.added), "updated": len(r.updated),
+                        "unchanged": len(r.unchanged), "removed": len(r.removed),
+                        "failed": len(r.failed)},
+            "added": list(r.added),
+            "updated": list(r.updated),
+            "unchanged": len(r.unchanged),
+            "removed": list(r.removed),
+            "missing": list(r.missing),
+            "failed": [{"path": f.path, "reason": f.reason} for f in r.failed],
+            "skipped": [{"path": f.path, "reason": f.reason} for f in r.skipped],
+            "documents": {"added": r.documents_added, "removed": r.documents_removed},
+        }
+
+    def write_report(self, path: Path) -> None:
+        """Write the JSON report (UTF-8, Chinese kept as is)."""
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
 
 
 def bundled_corpus() -> Path:
@@ -40,25 +101,16 @@ def bundled_corpus() -> Path:
 
 
 def index_exists(path: Path) -> bool:
-    """True if something is at path that should be opened rather than created."""
-    return path.is_dir() and any(path.iterdir())
+    """True if an index (of any version) is at path."""
+    return is_index(path)
 
 
-def open_or_create(path: Path) -> tuple[Index, bool]:
-    """Open the index at path, creating it (and its parents) when nothing is there yet."""
-    if index_exists(path):
-        return open_index(path), False
-    path.mkdir(parents=True, exist_ok=True)
-    return create_index(path), True
-
-
-def ingest_into_index(paths: Iterable[Path], index_path: Path) -> IngestSummary:
-    """Parse files and folders, then add every document that parsed to the index."""
-    report = ingest_paths(list(paths))
-    index, created = open_or_create(index_path)
-    try:
-        indexed = index.add_documents(report.documents) if report.documents else 0
-    finally:
-        index.close()
-    return IngestSummary(indexed=indexed, files=report.files,
-                         failures=tuple(report.failures), created=created)
+def ingest_into_index(paths: Iterable[Path], index_path: Path, *, prune: bool = False,
+                      rebuild: bool = False, wait: bool = False, jobs: int | None = None,
+                      progress: Callable[[float, int], None] | None = None) -> IngestSummary:
+    """Sync the index with the files under paths: add new, replace changed, skip unchanged."""
+    started = dt.datetime.now().astimezone()
+    t0 = time.perf_counter()
+    report = sync_paths(Path(index_path), [Path(p) for p in paths], prune=prune,
+                        rebuild=rebuild, wait=wait, jobs=jobs, progress=progress)
+    return IngestSummary(report, Path(index_path), started, time.perf_counter() - t0)

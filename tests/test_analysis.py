@@ -92,11 +92,13 @@ def test_bigrams_overlap_with_ordinal_positions() -> None:
                    ("党", 4, 9, 10), ("是", 5, 11, 12)]
 
 
-def test_bigram_index_mode_adds_each_runs_last_character_at_the_last_bigrams_position() -> None:
+def test_bigram_index_mode_adds_each_runs_first_and_last_character() -> None:
+    # At the position of the run's first and last bigram, so phrases still line up.
     text = "大理州，全州"
     assert toks(bigram_analyzer(), text) == [("大理", 0, 0, 2), ("理州", 1, 1, 3), ("全州", 2, 4, 6)]
     assert toks(bigram_analyzer(), text, mode="index") == [
-        ("大理", 0, 0, 2), ("理州", 1, 1, 3), ("州", 1, 2, 3), ("全州", 2, 4, 6), ("州", 2, 5, 6)]
+        ("大", 0, 0, 1), ("大理", 0, 0, 2), ("理州", 1, 1, 3), ("州", 1, 2, 3),
+        ("全", 2, 4, 5), ("全州", 2, 4, 6), ("州", 2, 5, 6)]
 
 
 def test_tokenize_false_yields_the_whole_value() -> None:

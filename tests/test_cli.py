@@ -41,7 +41,7 @@ def test_ingest_reports_a_broken_file_and_indexes_the_good_one(runner, tmp_path)
     index = tmp_path / "idx"
     result = runner.invoke(cli, ["ingest", str(good), str(broken), "--index", str(index)])
     assert result.exit_code == 1
-    assert result.stdout.strip() == "已索引 1 篇文档（2 个文件），失败 1 个"
+    assert result.stdout.strip() == "新增 1，更新 0，未变 0，删除 0，失败 1（写入 1 篇文档）"
     failures = result.stderr.strip().splitlines()
     assert len(failures) == 1 and failures[0].startswith(f"失败: {broken}: ")
     assert "Traceback" not in result.output
@@ -55,7 +55,7 @@ def test_ingest_of_good_files_exits_0_and_creates_the_index(runner, tmp_path):
     index = tmp_path / "new" / "idx"
     result = runner.invoke(cli, ["ingest", str(folder), "--index", str(index)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "已索引 1 篇文档（1 个文件），失败 0 个"
+    assert result.stdout.strip() == "新增 1，更新 0，未变 0，删除 0，失败 0（写入 1 篇文档）"
     assert result.stderr == ""
     assert index.is_dir()
 
@@ -166,7 +166,7 @@ def test_subprocess_ingest_with_a_broken_file(tmp_path):
     index = tmp_path / "idx"
     proc = run("ingest", str(good), str(broken), "--index", str(index))
     assert proc.returncode == 1
-    assert proc.stdout.strip() == "已索引 1 篇文档（2 个文件），失败 1 个"
+    assert proc.stdout.strip() == "新增 1，更新 0，未变 0，删除 0，失败 1（写入 1 篇文档）"
     assert proc.stderr.strip().startswith(f"失败: {broken}: ")
     assert len(proc.stderr.strip().splitlines()) == 1, "no traceback, no jieba chatter"
 
@@ -207,7 +207,7 @@ def test_serve_builds_the_index_then_serves_until_stopped(tmp_path, stop):
             lines.append(line)
             if line.startswith("正在服务"):
                 break
-        assert any(line.startswith("已索引 1 篇文档（1 个文件），失败 0 个") for line in lines), lines
+        assert any(line.startswith("新增 1，更新 0，未变 0，删除 0，失败 0（写入 1 篇文档）") for line in lines), lines
         served = re.search(r"http://127\.0\.0\.1:\d+/", lines[-1] if lines else "")
         assert served, f"serve did not start: {lines}"
         url = served.group(0)

@@ -1,0 +1,349 @@
+"""Ranking in numpy over whoosh's postings: BM25F over the jieba fields and the bigram fields.
+
+whoosh keeps the postings on disk; scoring them one posting at a time through its matchers
+costs about 10 µs per matching record, which a long question over a large corpus cannot
+afford. Here a term's postings are read once, whole blocks at a time, into numpy arrays
+(record numbers and term frequencies), cached per segment (segments never change, only
+their deletions do), and every query term is scored for every record at once.
+
+A :class:`Corpus` is the view of one searcher: the segments' offsets, which records are live
+document records, each field's lengths, and the cached postings.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+# Bound on cached postings, in postings (≈ 8 bytes each): a few hundred frequent terms.
+CACHE_POSTINGS = 6_000_000
+SMALL_CACHE = 5000
+PREFIX_TERMS = 2000  # a one-character query looks at this many bigrams that start with it
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+class _PostingsCache:
+    """LRU of (segment, field, term) → (local record numbers, term frequencies)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += len(value[0]) + 1
+            while self.size > self.limit and len(self.items) > 1:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old[0]) + 1
+
+
+# One cache per whoosh index object (shared by every searcher and thread of an Index).
+_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache_for(ix: object) -> _PostingsCache:
+    with _CACHES_LOCK:
+        cache = _CACHES.get(ix)
+        if cache is None:
+            cache = _CACHES[ix] = _PostingsCache(CACHE_POSTINGS)
+        return cache
+
+
+def _read_matcher(m: object) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a leaf matcher, whole blocks at a time where we can."""
+    if isinstance(m, FilterMatcher):  # deletions: we filter with the live mask instead
+        m = m.child
+    if isinstance(m, W3LeafMatcher):
+        ids, weights = [], []
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.append(np.asarray(m._ids, dtype=np.int64))
+            weights.append(np.frombuffer(m._weights, dtype=np.float32)
+                           if hasattr(m._weights, "typecode") and m._weights.typecode == "f"
+                           else np.asarray(m._weights, dtype=np.float32))
+            m._next_block()
+        if not ids:
+            return _EMPTY
+        return np.concatenate(ids), np.concatenate(weights)
+    if isinstance(m, ListMatcher):
+        ids = np.asarray(m._ids, dtype=np.int64)
+        w = m._weights
+        weights = np.ones(len(ids), np.float32) if w is None else np.asarray(w, np.float32)
+        return ids, weights
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+
+def _length_bytes(col: object, n: int) -> np.ndarray:
+    """A segment's one-byte field lengths, read in one go (records past the data: 0)."""
+    raw = np.zeros(n, dtype=np.uint8)
+    if hasattr(col, "_dbfile") and hasattr(col, "_basepos") and getattr(col, "_fixedlen", 1) == 1:
+        count = min(getattr(col, "_count", n), n)
+        raw[:count] = np.frombuffer(col._dbfile.get(col._basepos, count), dtype=np.uint8)
+        return raw
+    for i, value in enumerate(col):
+        raw[i] = value or 0
+    return raw
+
+
+@dataclass
+class _Leaf:
+    reader: object
+    offset: int
+    key: str  # segment id: postings of a segment never change
+
+
+class Corpus:
+    """Statistics and postings of one searcher, as numpy arrays over global record numbers."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self._cache = _cache_for(searcher._ix) if getattr(searcher, "_ix", None) else \
+            _PostingsCache(CACHE_POSTINGS)
+        self.leaves = []
+        for leaf, offset in reader.leaf_readers():
+            seg = getattr(leaf, "_segment", None)
+            key = seg.segment_id() if seg is not None else f"{id(leaf)}"
+            self.leaves.append(_Leaf(leaf, offset, key))
+        live = np.ones(self.size, dtype=bool)
+        for leaf in self.leaves:
+            if leaf.reader.has_deletions():
+                dels = np.fromiter(leaf.reader.deleted_docs_set, dtype=np.int64)
+                live[dels + leaf.offset] = False
+        self.live = live
+        docs = np.zeros(self.size, dtype=bool)
+        docs[self.postings("role", "doc")[0]] = True
+        self.docs = docs & live  # live document records
+        self.n_docs = int(self.docs.sum())
+        self._lengths: dict[str, np.ndarray] = {}
+        self._avg: dict[str, float] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._small: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    # -- postings --------------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global record numbers, term frequencies) of a term, deleted records included."""
+        parts = []
+        for leaf in self.leaves:
+            key = (leaf.key, field, term)
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._read(leaf, field, term)
+                self._cache.put(key, hit)
+            if len(hit[0]):
+                parts.append((hit[0] + leaf.offset if leaf.offset else hit[0], hit[1]))
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def prefix_postings(self, field: str, prefix: str) -> np.ndarray:
+        """Sorted live records with any term that starts with prefix (at most PREFIX_TERMS)."""
+        parts = []
+        for leaf in self.leaves:
+            key = (leaf.key, field, "\x00prefix", prefix)
+            hit = self._cache.get(key)
+            if hit is None:
+                ids = []
+                try:
+                    terms = leaf.reader.expand_prefix(field, prefix)
+                    for n, term in enumerate(terms):
+                        if n >= PREFIX_TERMS:
+                            break
+                        ids.append(self._read(leaf, field, term)[0])
+                except KeyError:
+                    pass
+                found = np.unique(np.concatenate(ids)) if ids else _EMPTY[0]
+                hit = (found, np.ones(len(found), dtype=np.float32))
+                self._cache.put(key, hit)
+            parts.append(hit[0] + leaf.offset)
+        found = np.concatenate(parts) if parts else _EMPTY[0]
+        return found[self.docs[found]]
+
+    @staticmethod
+    def _read(leaf: _Leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        reader = leaf.reader
+        try:
+            if (field, term) not in reader:
+                return _EMPTY
+            return _read_matcher(reader.postings(field, term))
+        except KeyError:
+            return _EMPTY
+
+    # -- lengths and columns ---------------------------------------------------------
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each record's length in the field (whoosh's one-byte approximation), 0 if absent."""
+        with self._lock:
+            got = self._lengths.get(field)
+        if got is not None:
+            return got
+        parts = []
+        for leaf in self.leaves:
+            perdoc = leaf.reader._perdoc
+            n = leaf.reader.doc_count_all()
+            col = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+            if col is None:
+                parts.append(np.zeros(n, dtype=np.float32))
+                continue
+            parts.append(_LENGTH_OF_BYTE[_length_bytes(col, n)])
+        out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        with self._lock:
+            self._lengths[field] = out
+        return out
+
+    def avg_length(self, field: str) -> float:
+        """Mean length of the field over live document records that have it."""
+        with self._lock:
+            got = self._avg.get(field)
+        if got is not None:
+            return got
+        lens = self.lengths(field)[self.docs]
+        nz = lens[lens > 0]
+        avg = float(nz.mean()) if len(nz) else 1.0
+        with self._lock:
+            self._avg[field] = avg
+        return avg
+
+    def cached(self, key: tuple, make: Callable[[], object], keep: bool = False) -> object:
+        """A per-searcher cache: kept (keep=True), or small and cleared when full (texts …)."""
+        store = self._columns if keep else self._small
+        with self._lock:
+            if key in store:
+                return store[key]
+        value = make()
+        with self._lock:
+            if not keep and len(store) >= SMALL_CACHE:
+                store.clear()
+            store[key] = value
+        return value
+
+    def codes(self, field: str) -> tuple[np.ndarray, list]:
+        """A sortable field as integer codes per record, and the value of each code."""
+        key = "\x00codes:" + field
+        with self._lock:
+            got = self._columns.get(key)
+        if got is not None:
+            return got
+        values = self.column(field)
+        labels, codes = np.unique(np.asarray([("" if v is None else v) for v in values],
+                                             dtype=object).astype(str), return_inverse=True)
+        got = (codes.astype(np.int32), list(labels))
+        with self._lock:
+            self._columns[key] = got
+        return got
+
+    def column(self, field: str) -> np.ndarray:
+        """A sortable field's values for every record, as a numpy array."""
+        with self._lock:
+            got = self._columns.get(field)
+        if got is not None:
+            return got
+        values = list(self.searcher.reader().column_reader(field))
+        arr = np.asarray(values) if values and not isinstance(values[0], str) else \
+            np.asarray(values, dtype=object)
+        with self._lock:
+            self._columns[field] = arr
+        return arr
+
+
+_CORPORA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CORPORA_LOCK = threading.Lock()
+
+
+def corpus_for(searcher: Searcher) -> Corpus:
+    """The Corpus of a searcher, built once per searcher (a searcher sees one commit)."""
+    with _CORPORA_LOCK:
+        got = _CORPORA.get(searcher)
+    if got is None:
+        got = Corpus(searcher)
+        with _CORPORA_LOCK:
+            _CORPORA[searcher] = got
+    return got
+
+
+# -- BM25F -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldWeight:
+    field: str
+    weight: float
+    b: float
+
+
+def idf(n_docs: int, df: int) -> float:
+    """BM25's idf, floored at a small positive value."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def bm25f(corpus: Corpus, fields: Iterable[FieldWeight], terms: dict[str, float],
+          k1: float, out: np.ndarray, present: dict[str, np.ndarray] | None = None) -> None:
+    """Add the BM25F score of each term (weight: the query's weight of it) into out.
+
+    If present is given, it receives, per term, the sorted live document records holding it.
+    """
+    fields = tuple(fields)
+    docs = corpus.docs
+    norms = []
+    for fw in fields:
+        lens = corpus.lengths(fw.field)
+        norms.append(fw.weight / (1.0 - fw.b + fw.b * lens / corpus.avg_length(fw.field)))
+    for term, qweight in terms.items():
+        chunks = []
+        for fw, norm in zip(fields, norms):
+            ids, tf = corpus.postings(fw.field, term)
+            if len(ids):
+                chunks.append((ids, tf * norm[ids]))
+        if not chunks:
+            if present is not None:
+                present[term] = _EMPTY[0]
+            continue
+        if len(chunks) == 1:
+            ids, tfn = chunks[0]
+        else:
+            all_ids = np.concatenate([c[0] for c in chunks])
+            ids, inverse = np.unique(all_ids, return_inverse=True)
+            tfn = np.bincount(inverse, weights=np.concatenate([c[1] for c in chunks]),
+                              minlength=len(ids)).astype(np.float32)
+        keep = docs[ids]
+        ids, tfn = ids[keep], tfn[keep]
+        if present is not None:
+            present[term] = ids
+        if not len(ids):
+            continue
+        w = qweight * idf(corpus.n_docs, len(ids))
+        out[ids] += w * tfn * (k1 + 1.0) / (k1 + tfn)

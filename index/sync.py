@@ -1,0 +1,168 @@
+"""Batch re-indexing: bring the index in line with a set of source files.
+
+One batch holds the index's write lock from start to end. It hashes every file (sha256 of
+its bytes) and compares with what the index records per source path: an unchanged file is
+not even parsed, a changed one is parsed again and its old documents are deleted in the same
+commit that adds the new ones, a new one is added. Files are parsed and indexed by worker
+processes, each into a segment of its own under ``staging/``; the parent decides, file by
+file and in a fixed order, what is accepted, and commits every second or so: the staged
+segments move into the generation and one table of contents names them, together with the
+deletions. A file's documents are always committed together, so a killed batch leaves the
+last commit intact and the same batch, run again, does what is left.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from index import generations as gen
+from index.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
+                         make_tasks, under)
+from index.store import can_create, check_version, create_generation, open_whoosh, point_to
+from index.types import IndexError_
+from index.workers import Task, init_worker, run_task
+from ingest.model import ParseError
+from ingest.pipeline import find_sources, hash_file, part_count
+
+__all__ = ["Failure", "SyncReport", "sync_paths"]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a batch did, per source file."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # sources whose documents were removed
+    missing: tuple[str, ...] = ()  # sources gone from disk whose documents were kept
+    failed: tuple[Failure, ...] = ()
+    skipped: tuple[Failure, ...] = ()  # unsupported files inside folders
+    documents_added: int = 0
+    documents_removed: int = 0
+    created: bool = False
+    rebuilt: bool = False
+
+
+
+def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
+    """Run the tasks (in worker processes when there is more than one to do)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            batch.take(run_task(task))
+            batch.maybe_commit()
+        return
+    from index.analysis import _STATE  # the dictionaries to load in each worker
+
+    userdicts = tuple(p for p, _ in _STATE.loaded)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("fork"),
+                             initializer=init_worker,
+                             initargs=(os.getpid(), userdicts)) as pool:
+        running: set[Future] = {pool.submit(run_task, t) for t in tasks}
+        try:
+            while running:
+                done, running = wait(running, timeout=COMMIT_SECONDS,
+                                     return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch.take(future.result())
+                batch.maybe_commit()
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+
+
+def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
+          ) -> tuple[list[SourceFile], list[str], list[Failure]]:
+    """Hash every file: which to parse (new or changed), which are unchanged, which fail now."""
+    files: list[SourceFile] = []
+    unchanged: list[str] = []
+    failed: list[Failure] = []
+    for path in sources:
+        try:
+            sha = hash_file(path)
+        except ParseError as e:
+            failed.append(Failure(str(path), e.reason))
+            continue
+        known = None if rebuild else manifest.entry(str(path))
+        if known is not None and known[0] == sha:
+            unchanged.append(str(path))
+            continue
+        status = "updated" if known is not None else "added"
+        files.append(SourceFile(len(files), path, sha, status, part_count(path)))
+    return files, unchanged, failed
+
+
+def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
+               wait: bool = False, jobs: int | None = None,
+               progress: Progress | None = None) -> SyncReport:
+    """Bring the index at root in line with the files under paths (see the module docstring)."""
+    root = Path(root)
+    jobs = jobs or os.cpu_count() or 1
+    if not can_create(root) and gen.read_pointer(root) is None:
+        raise IndexError_(f"{root} is not an index (and not empty); choose another --index")
+    root.mkdir(parents=True, exist_ok=True)
+    with gen.WriteLock(root, wait=wait):
+        pointer = gen.read_pointer(root)
+        created = pointer is None
+        if pointer is not None and not rebuild:
+            check_version(root, pointer)
+        live = None if pointer is None else gen.generation_dir(root, pointer)
+        gen.remove_stale(root, keep=live.name if live is not None and live != root else None)
+        old = None
+        if live is not None:
+            try:
+                old = Manifest(open_whoosh(live))
+            except Exception as e:  # noqa: BLE001 - an old or damaged index
+                if not rebuild:
+                    raise IndexError_(f"cannot read index at {root}: {e}") from e
+        if pointer is None or rebuild:
+            name, _ = create_generation(root)
+            folder = root / name
+            if created:
+                point_to(root, name)  # an empty index is there from now on
+        else:
+            folder = live
+        gen.clean_generation(folder)
+        try:
+            return _sync(root, folder, paths, old or Manifest(None), prune=prune,
+                         rebuild=rebuild, created=created, jobs=jobs, progress=progress)
+        finally:
+            if old is not None:
+                old.close()
+
+
+def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: bool,
+          rebuild: bool, created: bool, jobs: int, progress: Progress | None) -> SyncReport:
+    sources = find_sources(paths)
+    manifest = Manifest(None) if rebuild else old
+    files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
+    batch = Batch(root, folder, manifest, files, progress)
+    if progress is not None:
+        progress(0, len(files))
+    _run(batch, make_tasks(files, root / gen.STAGING, jobs), jobs)
+    in_batch = {str(p) for p in sources.files}
+    roots = [Path(p).resolve() for p in paths]
+    gone = [p for p in manifest.paths() if p not in in_batch and under(p, roots)
+            and not os.path.exists(p) and manifest.has_documents(p)]
+    pruned: set[str] = set()
+    if prune:
+        for p in gone:
+            pruned.update((manifest.entry(p) or ("", []))[1])
+    batch.commit(extra_deletes=pruned, final=True)
+    removed = gone if prune else []
+    if rebuild:
+        rebuilt = set(batch.claimed.values())
+        removed = sorted(p for p in old.paths() if p not in rebuilt and old.has_documents(p))
+        point_to(root, folder.name)
+    return SyncReport(
+        added=tuple(batch.added), updated=tuple(batch.updated), unchanged=tuple(unchanged),
+        removed=tuple(removed), missing=tuple([] if prune else gone),
+        failed=tuple(failed + batch.failed),
+        skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
+        documents_added=batch.documents_added,
+        documents_removed=batch.documents_removed + len(pruned - set(batch.claimed)),
+        created=created, rebuilt=rebuild)

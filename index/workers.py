@@ -1,0 +1,119 @@
+"""Worker processes of a batch: parse files and write their documents into a staged segment.
+
+A task is a few files (or one part of a big JSON Lines file); its worker writes one whoosh
+segment under the index's ``staging/`` folder with the bulk writer and tells the parent, per
+file, the doc_ids it wrote and their document numbers, or why the file failed.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index import fastjieba
+from index import generations as gen
+from index.analysis import setup_analysis
+from index.bulk import BulkSegmentWriter
+from index.schema import build_schema, document_records
+from index.store import INDEX_NAME, WRITER_POOL_MB
+from ingest.model import ParseError
+from ingest.pipeline import parse_part
+
+
+@dataclass(frozen=True)
+class Item:
+    file: int  # SourceFile.order in the parent
+    path: Path
+    part: int
+    parts: int
+
+
+@dataclass(frozen=True)
+class Task:
+    number: int
+    staging: Path
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    file: int
+    doc_ids: tuple[str, ...]
+    sha: str
+    first: int  # docnums [first, end) in the task's segment
+    end: int
+    failure: str | None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    number: int
+    items: tuple[ItemResult, ...]
+    segment: Any  # a whoosh Segment, or None when nothing was written
+    seg_file: str | None
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive a killed batch (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def init_worker(parent: int, userdicts: tuple[Path, ...]) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    for path in userdicts:
+        setup_analysis(path)
+
+
+def run_task(task: Task) -> TaskResult:
+    """Parse the task's files and write their documents into one staged segment."""
+    fastjieba.accelerate()
+    task.staging.mkdir(parents=True, exist_ok=True)
+    storage = gen.DurableFileStorage(str(task.staging))
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    writer = BulkSegmentWriter(ix, limitmb=WRITER_POOL_MB)
+    results = []
+    enabled = gc.isenabled()
+    gc.disable()  # millions of small live objects: the collector would only slow us down
+    try:
+        for item in task.items:
+            results.append(_index_item(writer, item))
+        if writer.docnum == 0:
+            writer.cancel()
+            return TaskResult(task.number, tuple(results), None, None)
+        segment = writer._finalize_segment()
+        writer._finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        if enabled:
+            gc.enable()
+    return TaskResult(task.number, tuple(results), segment, f"{segment.segment_id()}.seg")
+
+
+def _index_item(writer: BulkSegmentWriter, item: Item) -> ItemResult:
+    first = writer.docnum
+    try:
+        parsed = parse_part(item.path, item.part, item.parts)
+        records = [document_records(doc) for doc in parsed.documents]
+        for doc_records in records:
+            for record in doc_records:
+                writer.add_document(**record)
+    except ParseError as e:
+        return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+        reason = f"cannot index ({type(e).__name__}: {e})"
+        return ItemResult(item.file, (), "", first, writer.docnum, reason)
+    ids = tuple(doc.doc_id for doc in parsed.documents)
+    return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None)

@@ -1,0 +1,97 @@
+"""The bulk segment writer and the faster jieba cut change nothing in what is indexed: every
+term, posting, position, weight, length, stored field and column equals whoosh's own writer's."""
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import jieba
+import pytest
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from index import fastjieba, setup_analysis
+from index.bulk import BulkSegmentWriter
+from index.schema import build_schema, document_records
+from ingest import ingest_paths
+from render import DATA, REPO
+
+STARD = DATA / "stard_statutes" / "corpus.jsonl.gz"
+
+
+def corpus_documents(tmp_path: Path) -> list:
+    """The bundled corpus, and the first 300 STARD articles when ../shared/data is there."""
+    sources = [REPO / "corpus"]
+    if STARD.is_file():
+        with gzip.open(STARD, "rt", encoding="utf-8") as f:
+            lines = list(itertools.islice(f, 300))
+        (tmp_path / "stard.jsonl").write_text("".join(lines), encoding="utf-8")
+        sources.append(tmp_path / "stard.jsonl")
+    report = ingest_paths(sources)
+    assert not report.failures
+    return list(report.documents)
+
+
+def build(folder: Path, writer_class: type, docs: list) -> object:
+    folder.mkdir()
+    ix = FileStorage(str(folder)).create_index(build_schema(), indexname="MAIN")
+    writer = writer_class(ix)
+    for doc in docs:
+        for record in document_records(doc):
+            writer.add_document(**record)
+    writer.commit()
+    return ix.reader()
+
+
+def postings(reader, field: str, term: bytes) -> list:
+    m = reader.postings(field, term)
+    if reader.schema[field].format.supports("positions"):
+        return list(m.items_as("positions"))
+    return list(m.all_items())
+
+
+def test_bulk_writer_indexes_exactly_what_whoosh_indexes(tmp_path):
+    setup_analysis()
+    docs = corpus_documents(tmp_path)
+    ours = build(tmp_path / "bulk", BulkSegmentWriter, docs)
+    theirs = build(tmp_path / "whoosh", SegmentWriter, docs)
+    assert ours.doc_count_all() == theirs.doc_count_all() > len(docs)
+    compared = 0
+    for field in build_schema().names():
+        if not build_schema()[field].indexed:
+            continue
+        assert list(ours.lexicon(field)) == list(theirs.lexicon(field)), field
+        for term in theirs.lexicon(field):
+            a, b = ours.term_info(field, term), theirs.term_info(field, term)
+            stats = ("weight", "doc_frequency", "min_length", "max_length", "max_weight",
+                     "min_id", "max_id")
+            assert [getattr(a, s)() for s in stats] == [getattr(b, s)() for s in stats]
+            assert postings(ours, field, term) == postings(theirs, field, term), (field, term)
+            compared += 1
+        if field in theirs.indexed_field_names():
+            assert ours.field_length(field) == theirs.field_length(field)
+            assert [ours.doc_field_length(d, field) for d in range(ours.doc_count_all())] == \
+                [theirs.doc_field_length(d, field) for d in range(theirs.doc_count_all())]
+        if theirs.has_column(field):
+            assert list(ours.column_reader(field)) == list(theirs.column_reader(field)), field
+    assert [ours.stored_fields(d) for d in range(ours.doc_count_all())] == \
+        [theirs.stored_fields(d) for d in range(theirs.doc_count_all())]
+    assert compared > 5000
+
+
+def test_the_faster_cut_gives_jiebas_words(tmp_path):
+    setup_analysis()
+    lines = [p.text for doc in corpus_documents(tmp_path) for p in doc.passages()]
+    lines += ["", "a", "中华人民共和国劳动合同法第十条", "2021年6月22日，互联网+服务。", "龘靐齉爩"]
+    expected = [list(jieba.tokenize(line)) for line in lines]
+    fastjieba.accelerate()
+    try:
+        assert [list(jieba.tokenize(line)) for line in lines] == expected
+        assert [list(jieba.tokenize(line)) for line in lines] == expected  # from the cache
+        jieba.add_word("流程再造", 10000)  # a dictionary change drops the cache
+        assert "流程再造" in [w for w, _, _ in jieba.tokenize("推动流程再造。")]
+    finally:
+        fastjieba.restore()
+        jieba.del_word("流程再造")
