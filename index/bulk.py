@@ -28,7 +28,7 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.analysis import _LineTokenizer, normalize_text
+from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 
 Item = tuple[bytes, int, float, bytes]  # (term bytes, frequency, weight, encoded positions)
 LINE_CACHE_SIZE = 200_000
@@ -105,7 +105,7 @@ class _LineCache:
         return [(t.encode("utf-8"), len(p), float(len(p)), _encode(p)) for t, p in poses.items()]
 
 
-_CACHES: dict[tuple[str, Any], _LineCache] = {}
+_CACHES: dict[tuple[str, Any, str], _LineCache] = {}
 
 
 def _fast_indexer(field: Any) -> Callable[[str], list[Item]] | None:
@@ -117,7 +117,8 @@ def _fast_indexer(field: Any) -> Callable[[str], list[Item]] | None:
     if not isinstance(tok, _LineTokenizer) or type(field.format) is not formats.Positions \
             or field.format.field_boost != 1.0:
         return None
-    key = (type(tok).__qualname__, getattr(tok, "stoplist", None))
+    # The analysis fingerprint changes with the dictionary: cached cuts must not outlive it.
+    key = (type(tok).__qualname__, getattr(tok, "stoplist", None), analysis_fingerprint())
     cache = _CACHES.get(key)
     if cache is None:
         cache = _CACHES[key] = _LineCache(tok)

@@ -93,8 +93,14 @@ def match_ranges(schema: Schema, text: str, words_field: str,
                  pats: tuple[list[Pattern], list[Pattern]]) -> list[tuple[int, int]]:
     """Merged (start, end) character ranges of text that the patterns match."""
     word_pats, bigram_pats = pats
+    # Consecutive bigrams of Han characters are that text as a substring: no tokenizing.
+    plain = [p for p in bigram_pats if p.surface and all(map(is_cjk_char, p.surface))]
     ranges = []
-    for field, group in ((words_field, word_pats), ("body_bg", bigram_pats)):
+    if plain:
+        norm = normalize_text(text)
+        ranges += [(i, i + len(p.surface)) for p in plain for i in _occurrences(norm, p.surface)]
+    for field, group in ((words_field, word_pats),
+                         ("body_bg", [p for p in bigram_pats if p not in plain])):
         if group:
             stream = token_spans(schema[field].analyzer, text)
             ranges += _find(stream, group)
@@ -130,7 +136,7 @@ def _window(n: int, ranges: list[tuple[int, int]]) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def _occurrences(text: str, needle: str, limit: int = 200) -> list[int]:
+def _occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
     out, i = [], text.find(needle)
     while i >= 0 and len(out) < limit:
         out.append(i)

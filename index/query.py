@@ -1,16 +1,20 @@
-"""From the user's query string and a SearchRequest to whoosh queries.
+"""Parsing the user's query; the whoosh queries for phrases, negations and filters.
 
 Syntax: words are ANDed; ``"…"`` (or balanced ``“…”``) is an exact phrase; ``-word``
 excludes; ``title:`` ``issuer:`` ``year:`` ``type:`` ``kind:`` ``number:`` (or 标题 发文机关 年份
-类型 文种 文号) add a filter.
+类型 文种 文号) add a filter. A 发文字号 or an issue number (国办发〔2019〕6号, 第12期) in any bracket
+or width form becomes an identifier clause (:mod:`index.identifiers`).
+
+A question (a question word, a ？ at the end) or a sentence of more than
+:data:`LONG_QUERY_WORDS` words is not ANDed word by word: its question words are dropped, its
+function words left out of its units, and its units weighed by ranking (:mod:`index.ranking`).
 
 Every term is searched in a jieba field OR its character-bigram twin, so a word that jieba
 cuts differently in the text, or does not know, is still found. A bare term is cut into
 "units": jieba's precise-mode words, a single character joined to the word beside it
 (州 工匠 → 州工匠); a unit matches its jieba word(s) or all of its bigrams (bag of bigrams:
 cheap, and found whatever jieba did to the text). A quoted phrase is its bigrams at consecutive
-positions, which is exact whatever jieba does, and cheap (its rarest bigram drives it). A
-phrase on the jieba field would add nothing exact and costs seconds on common words.
+positions, which is exact whatever jieba does, and cheap (its rarest bigram drives it).
 """
 from __future__ import annotations
 
@@ -19,8 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whoosh.fields import Schema
-from whoosh.query import (And, AndNot, ConstantScoreQuery, NumericRange, Or, Phrase, Prefix,
-                          Query, Term)
+from whoosh.query import And, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import STOPWORDS, is_cjk_char, normalize_doc_number, normalize_text
 from index.identifiers import Identifier, find_identifiers
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from index.expand import Expander
 
 __all__ = ["normalize_doc_number", "Unit", "Clause", "ParsedQuery", "parse_query",
-           "validate_request", "doc_query", "passage_query"]
+           "validate_request", "clause_query", "filter_queries", "QUESTION_WORDS"]
 
 MAX_QUERY_CHARS = 500
 LONG_QUERY_WORDS = 5  # more content words than this: weigh them, do not AND them all
@@ -54,8 +57,6 @@ TITLE_BOOST = 2.0
 
 # (jieba field, bigram field, boost) searched for every word and phrase.
 DOC_PAIRS = (("title", "title_bg", TITLE_BOOST), ("body", "body_bg", 1.0))
-# Passage records keep their text in text/text_bg; a one-passage document in body/body_bg.
-PASSAGE_PAIRS = (("text", "text_bg", 1.0), ("body", "body_bg", 1.0))
 TITLE_PAIRS = (("title", "title_bg", 1.0),)
 
 FILTER_NAMES = {
@@ -372,34 +373,6 @@ def filter_queries(schema: Schema, req: SearchRequest, parsed: ParsedQuery) -> l
         end = int(req.date_to.strftime("%Y%m%d")) if req.date_to else 99991231
         out.append(NumericRange("date", start, end))
     return out
-
-
-def doc_query(schema: Schema, parsed: ParsedQuery, req: SearchRequest) -> Query:
-    """The document-level query: every positive clause, the filters, minus negated clauses."""
-    parts = [clause_query(schema, c, DOC_PAIRS) for c in parsed.positive]
-    if any(p is None for p in parts):
-        return Term("role", "\x00none")  # a clause that analyzes to nothing matches nothing
-    if not parts:
-        parts = [ConstantScoreQuery(Term("role", "doc"), 0.0)]
-    parts += [ConstantScoreQuery(f, 0.0) for f in filter_queries(schema, req, parsed)]
-    q = _and(parts)
-    negatives = _or([clause_query(schema, c, DOC_PAIRS) for c in parsed.negative])
-    return AndNot(q, negatives) if negatives is not None else q
-
-
-def passage_query(schema: Schema, parsed: ParsedQuery, doc_ids: list[str]) -> Query | None:
-    """Passages of the given documents matching any unit or phrase (more matches score more)."""
-    atoms = []
-    for c in parsed.positive:
-        if c.phrase:
-            atoms.append(phrase_query(schema, c.text, PASSAGE_PAIRS))
-        else:
-            lone = len(c.units) == 1
-            atoms += [unit_query(schema, u, PASSAGE_PAIRS, lone) for u in c.units]
-    match = _or(atoms)
-    if match is None or not doc_ids:
-        return None
-    return And([_or([Term("doc_id", d) for d in doc_ids]), Term("role", "psg"), match])
 
 
 def has_text(parsed: ParsedQuery) -> bool:

@@ -40,8 +40,8 @@ class RankParams:
     b_body: float = 0.75
     b_title: float = 0.5
     title_weight: float = 2.0
-    words_weight: float = 0.5
-    bigrams_weight: float = 0.5
+    words_weight: float = 0.55
+    bigrams_weight: float = 0.45
     alternative_weight: float = 0.6  # an expansion's terms, relative to the form typed
     min_match: float = 0.0  # share of a question's units a match needs (at least one)
     rerank_depth: int = 30
@@ -49,7 +49,7 @@ class RankParams:
     window_weight: float = 0.3
     window_chars: int = 50
     trigram_weight: float = 0.2
-    citation_weight: float = 0.1  # the citation prior (index.authority)
+    citation_weight: float = 0.15  # the citation prior (index.authority)
 
 
 @dataclass
@@ -100,43 +100,42 @@ def make_plan(schema: Schema, parsed: ParsedQuery, params: RankParams) -> Plan:
 
 # -- matching ------------------------------------------------------------------------------
 
-def _present(corpus: Corpus, fields: tuple[str, ...], term: str) -> np.ndarray:
-    """Records (sorted, unique) with the term in any of the fields."""
-    parts = [corpus.postings(f, term)[0] for f in fields]
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return parts_empty()
-    return parts[0] if len(parts) == 1 else np.union1d(*parts) if len(parts) == 2 else \
-        np.unique(np.concatenate(parts))
-
-
 def parts_empty() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
 
 
+def _present(corpus: Corpus, fields: tuple[str, ...], term: str) -> np.ndarray:
+    """A mask of the records with the term in any of the fields."""
+    mask = np.zeros(corpus.size, dtype=bool)
+    for f in fields:
+        mask[corpus.postings(f, term)[0]] = True
+    return mask
+
+
 def _all_of(corpus: Corpus, fields: tuple[str, ...], terms: list[str]) -> np.ndarray:
+    """A mask of the records with every term (each in any of the fields)."""
     out = None
     for t in dict.fromkeys(terms):
         got = _present(corpus, fields, t)
-        out = got if out is None else np.intersect1d(out, got, assume_unique=True)
-        if not len(out):
+        out = got if out is None else out & got
+        if not out.any():
             break
-    return parts_empty() if out is None else out
+    return np.zeros(corpus.size, dtype=bool) if out is None else out
 
 
-def unit_records(corpus: Corpus, schema: Schema, unit: Unit, prefix_ok: bool) -> np.ndarray:
+def unit_mask(corpus: Corpus, schema: Schema, unit: Unit, prefix_ok: bool) -> np.ndarray:
     """Records a unit matches: all its words, or all its bigrams, or an alternative's bigrams."""
-    found = []
+    found = np.zeros(corpus.size, dtype=bool)
     for u in (unit,) + unit.alternatives:
         if u is unit and u.words:  # an alternative is a fixed form: its bigrams only
-            found.append(_all_of(corpus, ("title", "body"), list(u.words)))
+            found |= _all_of(corpus, ("title", "body"), list(u.words))
         bigrams = tokens(schema, "body_bg", u.text)
         if prefix_ok and len(bigrams) == 1 and len(bigrams[0]) == 1 and not bigrams[0].isascii():
-            found += [corpus.prefix_postings(f, bigrams[0]) for f in ("title_bg", "body_bg")]
+            for f in ("title_bg", "body_bg"):
+                found[corpus.prefix_postings(f, bigrams[0])] = True
         elif bigrams:
-            found.append(_all_of(corpus, ("title_bg", "body_bg"), bigrams))
-    found = [f for f in found if len(f)]
-    return np.unique(np.concatenate(found)) if found else parts_empty()
+            found |= _all_of(corpus, ("title_bg", "body_bg"), bigrams)
+    return found
 
 
 def query_records(corpus: Corpus, q: Query) -> np.ndarray:
@@ -169,7 +168,7 @@ def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
     if plan.units:
         counts = np.zeros(corpus.size, dtype=np.int32)
         for unit, prefix_ok in plan.units:
-            counts[unit_records(corpus, schema, unit, prefix_ok)] += 1
+            counts += unit_mask(corpus, schema, unit, prefix_ok)
         need = len(plan.units)
         if plan.question:  # some units, and (see run_search) any scored term
             need = math.ceil(params.min_match * len(plan.units))

@@ -28,6 +28,7 @@ from whoosh.util.numeric import byte_to_length
 # Bound on cached postings, in postings (≈ 8 bytes each): a few hundred frequent terms.
 CACHE_POSTINGS = 6_000_000
 SMALL_CACHE = 5000
+JOINED_POSTINGS = 3_000_000  # per searcher: a term's postings from all segments, joined
 PREFIX_TERMS = 2000  # a one-character query looks at this many bigrams that start with it
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -80,12 +81,15 @@ def _read_matcher(m: object) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(m, W3LeafMatcher):
         ids, weights = [], []
         while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.append(np.asarray(m._ids, dtype=np.int64))
-            weights.append(np.frombuffer(m._weights, dtype=np.float32)
-                           if hasattr(m._weights, "typecode") and m._weights.typecode == "f"
-                           else np.asarray(m._weights, dtype=np.float32))
+            if m._data is None:
+                m._read_data()
+            raw, w = m._data[0], m._data[1]
+            block = np.asarray(raw, dtype=np.int64)
+            ids.append(block if m._byteids else np.cumsum(block))  # ids are delta-coded
+            n = len(block)
+            weights.append(np.ones(n, np.float32) if w is None else
+                           np.full(n, w, np.float32) if isinstance(w, float) else
+                           np.asarray(w, dtype=np.float32))
             m._next_block()
         if not ids:
             return _EMPTY
@@ -136,6 +140,13 @@ class Corpus:
             seg = getattr(leaf, "_segment", None)
             key = seg.segment_id() if seg is not None else f"{id(leaf)}"
             self.leaves.append(_Leaf(leaf, offset, key))
+        self._lengths: dict[str, np.ndarray] = {}
+        self._avg: dict[str, float] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._small: dict[tuple, object] = {}
+        self._joined: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._joined_size = 0
+        self._lock = threading.Lock()
         live = np.ones(self.size, dtype=bool)
         for leaf in self.leaves:
             if leaf.reader.has_deletions():
@@ -146,16 +157,39 @@ class Corpus:
         docs[self.postings("role", "doc")[0]] = True
         self.docs = docs & live  # live document records
         self.n_docs = int(self.docs.sum())
-        self._lengths: dict[str, np.ndarray] = {}
-        self._avg: dict[str, float] = {}
-        self._columns: dict[str, np.ndarray] = {}
-        self._small: dict[tuple, object] = {}
-        self._lock = threading.Lock()
 
     # -- postings --------------------------------------------------------------------
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(global record numbers, term frequencies) of a term, deleted records included."""
+        if len(self.leaves) == 1:
+            return self._leaf_postings(self.leaves[0], field, term)
+        key = (field, term)
+        with self._lock:
+            hit = self._joined.get(key)
+            if hit is not None:
+                self._joined.move_to_end(key)
+                return hit
+        hit = self._join(field, term)
+        with self._lock:
+            self._joined[key] = hit
+            self._joined_size += len(hit[0]) + 1
+            while self._joined_size > JOINED_POSTINGS and len(self._joined) > 1:
+                _, old = self._joined.popitem(last=False)
+                self._joined_size -= len(old[0]) + 1
+        return hit
+
+    def _leaf_postings(self, leaf: _Leaf, field: str,
+                       term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (leaf.key, field, term)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._read(leaf, field, term)
+            self._cache.put(key, hit)
+        return (hit[0] + leaf.offset, hit[1]) if leaf.offset and len(hit[0]) else hit
+
+    def _join(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings in every segment, as one pair of arrays."""
         parts = []
         for leaf in self.leaves:
             key = (leaf.key, field, term)
@@ -311,39 +345,33 @@ def idf(n_docs: int, df: int) -> float:
 
 
 def bm25f(corpus: Corpus, fields: Iterable[FieldWeight], terms: dict[str, float],
-          k1: float, out: np.ndarray, present: dict[str, np.ndarray] | None = None) -> None:
-    """Add the BM25F score of each term (weight: the query's weight of it) into out.
-
-    If present is given, it receives, per term, the sorted live document records holding it.
-    """
+          k1: float, out: np.ndarray) -> None:
+    """Add the BM25F score of each term (weighed by the query's weight of it) into out."""
     fields = tuple(fields)
     docs = corpus.docs
     norms = []
     for fw in fields:
         lens = corpus.lengths(fw.field)
         norms.append(fw.weight / (1.0 - fw.b + fw.b * lens / corpus.avg_length(fw.field)))
+    acc = np.zeros(corpus.size, dtype=np.float32)  # pseudo-frequency, reset after each term
+    seen = np.zeros(corpus.size, dtype=bool)
     for term, qweight in terms.items():
-        chunks = []
+        union = []
         for fw, norm in zip(fields, norms):
             ids, tf = corpus.postings(fw.field, term)
             if len(ids):
-                chunks.append((ids, tf * norm[ids]))
-        if not chunks:
-            if present is not None:
-                present[term] = _EMPTY[0]
+                acc[ids] += tf * norm[ids]  # ids are unique within a field
+                new = ids[~seen[ids]]
+                seen[new] = True
+                union.append(new)
+        if not union:
             continue
-        if len(chunks) == 1:
-            ids, tfn = chunks[0]
-        else:
-            all_ids = np.concatenate([c[0] for c in chunks])
-            ids, inverse = np.unique(all_ids, return_inverse=True)
-            tfn = np.bincount(inverse, weights=np.concatenate([c[1] for c in chunks]),
-                              minlength=len(ids)).astype(np.float32)
+        ids = union[0] if len(union) == 1 else np.concatenate(union)
+        tfn = acc[ids]
+        acc[ids] = 0.0
+        seen[ids] = False
         keep = docs[ids]
         ids, tfn = ids[keep], tfn[keep]
-        if present is not None:
-            present[term] = ids
-        if not len(ids):
-            continue
-        w = qweight * idf(corpus.n_docs, len(ids))
-        out[ids] += w * tfn * (k1 + 1.0) / (k1 + tfn)
+        if len(ids):
+            w = qweight * idf(corpus.n_docs, len(ids))
+            out[ids] += w * tfn * (k1 + 1.0) / (k1 + tfn)

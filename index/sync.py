@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -69,6 +70,9 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
                 for future in done:
                     batch.take(future.result())
                 batch.maybe_commit()
+        except BrokenProcessPool as e:
+            raise IndexError_("a worker process died (out of memory, or killed); everything "
+                              "committed so far is kept: run the same batch again") from e
         except BaseException:
             for future in running:
                 future.cancel()

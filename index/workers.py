@@ -26,6 +26,8 @@ from ingest.pipeline import parse_part
 
 @dataclass(frozen=True)
 class Item:
+    """One file, or one part of a big JSON Lines file, to parse and index."""
+
     file: int  # SourceFile.order in the parent
     path: Path
     part: int
@@ -34,6 +36,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Task:
+    """A worker's unit of work: its items go into one staged segment."""
+
     number: int
     staging: Path
     items: tuple[Item, ...]
@@ -41,6 +45,8 @@ class Task:
 
 @dataclass(frozen=True)
 class ItemResult:
+    """What became of one item: the doc_ids written, or why it failed."""
+
     file: int
     doc_ids: tuple[str, ...]
     sha: str
@@ -51,6 +57,8 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class TaskResult:
+    """A finished task: its items' results and the staged segment."""
+
     number: int
     items: tuple[ItemResult, ...]
     segment: Any  # a whoosh Segment, or None when nothing was written
@@ -68,6 +76,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def init_worker(parent: int, userdicts: tuple[Path, ...]) -> None:
+    """Pool initializer: die with the parent, leave Ctrl-C to it, load the dictionaries once."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     for path in userdicts:
