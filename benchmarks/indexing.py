@@ -2,8 +2,8 @@
 against the naive baseline in the same run, and the time to add one bulletin to the result.
 
 * ours: ``search_app.indexing.ingest_into_index`` on ``corpus.jsonl.gz`` (64,430 articles,
-  26 MB of text): hashing, parsing in worker processes, jieba + bigram fields, doc and passage
-  records, staged segments, commits;
+  26 MB of text): hashing, parsing in worker processes, title and body as jieba words and as
+  character bigrams, stored Documents, columns, staged segments, commits;
 * naive: whoosh with ``jieba.analyse.ChineseAnalyzer`` on one field, one process, one writer,
   the same documents (id, and law + article title + text);
 * add one bulletin: a new bulletin file ingested into the built index, timed until a search
@@ -125,6 +125,7 @@ def main() -> None:
     from search_app.store import prepare_analysis
 
     prepare_analysis()
+    load_at_start = os.getloadavg()[0]  # figures are only comparable on a quiet machine
     rows = load(args.limit)
     mb = sum(len(r["text"].encode("utf-8")) for r in rows) / 1e6
     work = args.keep or Path(tempfile.mkdtemp(prefix="gongwen-bench-"))
@@ -144,7 +145,8 @@ def main() -> None:
             assert index.doc_count() == len(rows)
         committed, found, process = add_one(work / "index", work)
         n = len(rows)
-        print(f"stard_statutes: {n:,} articles, {mb:.1f} MB of text, {os.cpu_count()} cores")
+        print(f"stard_statutes: {n:,} articles, {mb:.1f} MB of text, {os.cpu_count()} cores, "
+              f"load average {load_at_start:.2f} at start")
         print(f"naive  whoosh + jieba ChineseAnalyzer, 1 process: {t_naive:7.1f} s  "
               f"{n / t_naive:6.0f} docs/s  {mb / t_naive:5.2f} MB/s")
         print(f"ours   gongwen ingest ({args.jobs or os.cpu_count()} processes):       "

@@ -148,7 +148,7 @@ class _Tok(NamedTuple):
 
 
 def _has_alnum(word: str) -> bool:
-    return any(c.isalnum() for c in word)
+    return word.isalnum() or any(c.isalnum() for c in word)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -212,6 +212,20 @@ class _LineTokenizer(Tokenizer):
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         raise NotImplementedError
 
+    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
+        """A normalized line as indexed: its terms, their positions, and its last position.
+
+        Stop words are left out but count for the last position, as in ``__call__``.
+        """
+        terms, positions, last = [], [], -1
+        for tok in self._tokens(line, True):
+            if tok.pos > last:
+                last = tok.pos
+            if not tok.stop:
+                terms.append(tok.text)
+                positions.append(tok.pos)
+        return terms, positions, last
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
@@ -260,12 +274,60 @@ class JiebaTokenizer(_LineTokenizer):
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         return iter(_line_tokens(line, index_mode, self.stoplist))
 
+    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
+        """What _line_tokens(line, True, stoplist) gives, without a tuple per token."""
+        freq, stoplist = jieba.dt.FREQ, self.stoplist
+        terms: list[str] = []
+        positions: list[int] = []
+        pos = last_stop = -1
+        for word in jieba.cut(line):
+            if not _has_alnum(word):
+                continue
+            if word in stoplist:
+                last_stop = pos + 1  # a stop word takes no position but ends the line there
+                continue
+            pos += 1
+            if len(word) > 2:
+                for n in (2, 3):
+                    if len(word) <= n:
+                        break
+                    for i in range(len(word) - n + 1):
+                        gram = word[i:i + n]
+                        if freq.get(gram):
+                            terms.append(gram)
+                            positions.append(pos)
+            terms.append(word)
+            positions.append(pos)
+        return terms, positions, max(pos, last_stop)
+
 
 class BigramTokenizer(_LineTokenizer):
     """Character bigrams for CJK runs (plus each run's first and last character when indexing)."""
 
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         return _bigram_line_tokens(line, index_mode)
+
+    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
+        """What _bigram_line_tokens(line, True) yields, without a tuple per token."""
+        terms: list[str] = []
+        positions: list[int] = []
+        pos = 0
+        for m in _RUN_RE.finditer(line):
+            s, e = m.span()
+            if m.lastgroup == "cjk" and e - s > 1:
+                n = e - s - 1  # bigrams in the run
+                terms.append(line[s])
+                terms.extend([line[i:i + 2] for i in range(s, e - 1)])
+                terms.append(line[e - 1])
+                positions.append(pos)
+                positions.extend(range(pos, pos + n))
+                positions.append(pos + n - 1)
+                pos += n
+            else:
+                terms.append(line[s:e])
+                positions.append(pos)
+                pos += 1
+        return terms, positions, pos - 1
 
 
 def jieba_analyzer(stoplist: frozenset[str] = STOPWORDS) -> CompositeAnalyzer:

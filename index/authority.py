@@ -13,6 +13,8 @@ A record's *work* is its title, less an article designation (中华人民共和�
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from typing import Any
 
@@ -62,13 +64,22 @@ def ranking_fields(doc: Document) -> dict[str, Any]:
 def citation_counts(corpus: Any) -> np.ndarray:
     """For every record, how many records cite its work (0 where unknown)."""
     def build() -> np.ndarray:
-        reader = corpus.searcher.reader()
-        out = np.zeros(corpus.size, dtype=np.float32)
         if "work" not in corpus.searcher.schema or "cites" not in corpus.searcher.schema:
-            return out
+            return np.zeros(corpus.size, dtype=np.float32)
+        cited: Counter[str] = Counter()
+        for leaf in corpus.leaves:  # per segment: a new commit reads only its own segment
+            cited.update(corpus.per_segment(leaf, ("cites",), lambda leaf=leaf: _cites(leaf)))
         codes, works = corpus.codes("work")
-        counts = np.array([reader.doc_frequency("cites", w) if w else 0 for w in works],
-                          dtype=np.float32)
+        counts = np.array([cited.get(w, 0) if w else 0 for w in works], dtype=np.float32)
         return counts[codes]
 
     return corpus.cached(("citations",), build, keep=True)
+
+
+def _cites(leaf: Any) -> dict[str, int]:
+    """How many records of one segment cite each title."""
+    reader = leaf.reader
+    if "cites" not in reader.indexed_field_names():
+        return {}
+    return {term.decode("utf-8"): info.doc_frequency()  # whoosh yields the terms as bytes
+            for term, info in reader.iter_field("cites")}

@@ -4,12 +4,13 @@ whoosh's SegmentWriter runs every token through a generator of Token objects, a 
 and, at flush, a per-posting lookup of the document's field length read back from disk. With
 tens of millions of postings that is most of an indexing run. :class:`BulkSegmentWriter`
 produces the same terms, positions, weights, lengths, stored fields and columns (a test
-compares every posting with whoosh's own writer), but:
+compares every posting with whoosh's own writer), but for the text fields of our tokenizers:
 
-* a line is tokenized once per process and its terms cached (a passage is cut once for the
-  passage record and once more, as a line of the body, in the document record);
-* postings are kept in memory per term and written sorted at flush, with the field lengths
-  already known, whole blocks at a time.
+* a line's terms are cut once per process (a small cache: titles and boilerplate repeat)
+  and kept as numbers, one per token, with their positions, in numpy arrays;
+* at flush one stable sort by term orders every token by term, record and position (tokens
+  arrive in record and position order), and each posting's value is a slice of one buffer
+  of packed positions (:mod:`index.positions`).
 
 A writer holds its postings in memory, so callers keep segments to a bounded size.
 """
@@ -18,111 +19,168 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from collections import OrderedDict
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-from whoosh import formats
+import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
+from index.positions import PackedPositions
 
-Item = tuple[bytes, int, float, bytes]  # (term bytes, frequency, weight, encoded positions)
-LINE_CACHE_SIZE = 200_000
-COMPRESSION = 3  # whoosh's default zlib level
+LINE_CACHE_SIZE = 50_000
+COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 1024  # bytes; smaller blocks are stored as they are
+# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 4.
+PICKLE_PROTOCOL = 4
+_NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 
 
-_ONE = [pack_uint(1) + pickle.dumps([p], 2) for p in range(4096)]
-
-
-def _encode(positions: list[int]) -> bytes:
-    """whoosh's Positions.encode: the count, then the pickled position deltas."""
-    if len(positions) == 1 and positions[0] < 4096:
-        return _ONE[positions[0]]
-    deltas = [positions[0]]
-    deltas.extend(b - a for a, b in zip(positions, positions[1:]))
-    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
-
-
-class _LineCache:
-    """A line's terms and positions, computed once per tokenizer and process."""
+class _Terms:
+    """One tokenizer's terms as numbers (per process), and a cache of cut lines."""
 
     def __init__(self, tokenizer: _LineTokenizer) -> None:
         self.tokenizer = tokenizer
-        self.terms: OrderedDict[str, tuple[list[tuple[str, list[int]]], int]] = OrderedDict()
-        self.single: dict[str, list[Item]] = {}
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.lines: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
 
-    def line_terms(self, line: str) -> tuple[list[tuple[str, list[int]]], int]:
-        """[(term, positions)] in first-occurrence order, and the line's last position."""
-        hit = self.terms.get(line)
+    def _line(self, line: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """(term numbers, positions, the line's last position) of a normalized line."""
+        hit = self.lines.get(line)
         if hit is not None:
             return hit
-        poses: dict[str, list[int]] = {}
-        last = -1
-        for tok in self.tokenizer._tokens(line, True):
-            if tok.pos > last:
-                last = tok.pos
-            if tok.stop:
-                continue
-            p = poses.get(tok.text)
-            if p is None:
-                poses[tok.text] = [tok.pos]
-            else:
-                p.append(tok.pos)
-        hit = (list(poses.items()), last)
-        if len(self.terms) >= LINE_CACHE_SIZE:
-            self.terms.clear()
-            self.single.clear()
-        self.terms[line] = hit
+        terms, positions, last = self.tokenizer.line_terms(line)
+        ids, names = self.ids, self.names
+        numbers = []
+        for term in terms:
+            n = ids.get(term)
+            if n is None:
+                n = ids[term] = len(names)
+                names.append(term)
+            numbers.append(n)
+        hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
+        if len(self.lines) >= LINE_CACHE_SIZE:
+            self.lines.clear()
+        self.lines[line] = hit
         return hit
 
-    def items(self, value: str) -> list[Item]:
-        """What whoosh's field.index(value) yields, for a tokenizer of ours."""
+    def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:
+        """(term numbers, positions) of a field value, positions as the analyzer gives them."""
         norm = normalize_text(value)
         if "\n" not in norm:
-            cached = self.single.get(norm)
-            if cached is None:
-                terms, _ = self.line_terms(norm)
-                cached = [(t.encode("utf-8"), len(p), float(len(p)), _encode(p)) for t, p in terms]
-                self.single[norm] = cached
-            return cached
-        poses: dict[str, list[int]] = {}
-        base = 0
+            numbers, positions, _ = self._line(norm)
+            return numbers, positions
+        numbers_, positions_, base = [], [], 0
         for line in norm.split("\n"):
-            terms, last = self.line_terms(line)
-            for text, rel in terms:
-                shifted = [r + base for r in rel] if base else rel
-                p = poses.get(text)
-                if p is None:
-                    poses[text] = list(shifted)
-                else:
-                    p.extend(shifted)
-            base += last + 2
-        return [(t.encode("utf-8"), len(p), float(len(p)), _encode(p)) for t, p in poses.items()]
+            numbers, positions, last = self._line(line)
+            if len(numbers):
+                numbers_.append(numbers)
+                positions_.append(positions + base if base else positions)
+            base += last + 2  # as _LineTokenizer: one spare position between lines
+        if not numbers_:
+            return _NONE
+        return np.concatenate(numbers_), np.concatenate(positions_)
 
 
-_CACHES: dict[tuple[str, Any, str], _LineCache] = {}
+_TERMS: dict[tuple[str, Any, str], _Terms] = {}
 
 
-def _fast_indexer(field: Any) -> Callable[[str], list[Item]] | None:
-    """A cached indexer for a TEXT field analyzed by one of our line tokenizers, else None."""
+def _terms_for(field: Any) -> _Terms | None:
+    """The term table of a packed-positions field analyzed by one of our tokenizers, else None."""
     ana = field.analyzer if field.indexed else None
     if not isinstance(ana, CompositeAnalyzer) or len(ana.items) != 1:
         return None
     tok = ana.items[0]
-    if not isinstance(tok, _LineTokenizer) or type(field.format) is not formats.Positions \
+    if not isinstance(tok, _LineTokenizer) or type(field.format) is not PackedPositions \
             or field.format.field_boost != 1.0:
         return None
     # The analysis fingerprint changes with the dictionary: cached cuts must not outlive it.
     key = (type(tok).__qualname__, getattr(tok, "stoplist", None), analysis_fingerprint())
-    cache = _CACHES.get(key)
-    if cache is None:
-        cache = _CACHES[key] = _LineCache(tok)
-    return cache.items
+    terms = _TERMS.get(key)
+    if terms is None:
+        terms = _TERMS[key] = _Terms(tok)
+    return terms
+
+
+class _FieldTokens:
+    """One text field's tokens in a segment: term numbers, positions, and whose they are."""
+
+    def __init__(self, terms: _Terms) -> None:
+        self.terms = terms
+        self.numbers: list[np.ndarray] = []
+        self.positions: list[np.ndarray] = []
+        self.records: list[int] = []
+        self.counts: list[int] = []
+
+    def add(self, docnum: int, value: str) -> int:
+        """Take a record's value; its field length (tokens, stop words left out)."""
+        numbers, positions = self.terms.tokens(value)
+        n = len(numbers)
+        if n:
+            self.numbers.append(numbers)
+            self.positions.append(positions)
+            self.records.append(docnum)
+            self.counts.append(n)
+        return n
+
+    def postings(self) -> _Postings | None:
+        """The field's postings in term order (None if no record had the field)."""
+        if not self.numbers:
+            return None
+        numbers = np.concatenate(self.numbers)
+        positions = np.concatenate(self.positions)
+        counts = np.asarray(self.counts, np.int64)
+        records = np.repeat(np.asarray(self.records, np.int64), counts)
+        lengths = np.zeros(self.records[-1] + 1, np.int64)
+        lengths[self.records] = counts
+        # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
+        used = np.unique(numbers)
+        names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
+        order = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.zeros(int(used[-1]) + 1, np.int64)
+        rank[used[order]] = np.arange(len(order))
+        ranks = rank[numbers]
+        # Tokens arrive in (record, position) order; a stable sort by term keeps that order.
+        by_term = np.argsort(ranks, kind="stable")
+        ranks, records, positions = ranks[by_term], records[by_term], positions[by_term]
+        new = np.ones(len(ranks), bool)
+        new[1:] = (ranks[1:] != ranks[:-1]) | (records[1:] != records[:-1])
+        starts = np.flatnonzero(new)
+        freqs = np.diff(np.append(starts, len(ranks)))
+        post_rank = ranks[starts]
+        post_records = records[starts]
+        firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
+        buf = positions.astype(np.uint32).tobytes()  # PackedPositions' bytes
+        values = [buf[a:b] for a, b in zip((starts * 4).tolist(), ((starts + freqs) * 4).tolist())]
+        return _Postings([names[i] for i in order], np.append(firsts, len(starts)),
+                         post_records, freqs.astype(np.float64), values, lengths[post_records])
+
+
+@dataclass
+class _Postings:
+    """A field's postings in term order, as arrays over postings (records ascending per term)."""
+
+    terms: list[bytes]
+    firsts: np.ndarray  # term k's postings are [firsts[k], firsts[k + 1])
+    records: np.ndarray
+    weights: np.ndarray
+    values: list[bytes]
+    lengths: np.ndarray  # the record's length in the field
+
+    @classmethod
+    def from_rows(cls, terms: dict[bytes, list[tuple[int, float, bytes, int]]]) -> _Postings:
+        """From term → [(record, weight, value, length)] (whoosh's own field.index path)."""
+        names = sorted(terms)
+        rows = [row for name in names for row in terms[name]]
+        records, weights, values, lengths = zip(*rows)
+        firsts = np.cumsum([0] + [len(terms[name]) for name in names])
+        return cls(names, firsts, np.asarray(records, np.int64), np.asarray(weights, np.float64),
+                   list(values), np.asarray(lengths, np.int64))
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -130,7 +188,11 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self._fast = {name: _fast_indexer(field) for name, field in self.schema.items()}
+        self._fast: dict[str, _FieldTokens] = {}
+        for name, field in self.schema.items():
+            terms = _terms_for(field)
+            if terms is not None:
+                self._fast[name] = _FieldTokens(terms)
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
 
     def add_document(self, **fields: Any) -> None:
@@ -149,21 +211,16 @@ class BulkSegmentWriter(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed:
-                    fast = self._fast[name]
-                    items = fast(value) if fast is not None else list(field.index(value))
+                fast = self._fast.get(name)
+                if fast is not None:
+                    length = fast.add(docnum, value)
+                elif field.indexed:
+                    items = list(field.index(value))
                     if field.scorable:
                         length = sum([item[1] for item in items])
-                    posts = self._posts.get(name)
-                    if posts is None:
-                        posts = self._posts[name] = {}
-                    get = posts.get
+                    posts = self._posts.setdefault(name, {})
                     for tbytes, _, weight, vbytes in items:
-                        plist = get(tbytes)
-                        if plist is None:
-                            posts[tbytes] = [(docnum, weight, vbytes, length)]
-                        else:
-                            plist.append((docnum, weight, vbytes, length))
+                        posts.setdefault(tbytes, []).append((docnum, weight, vbytes, length))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -178,115 +235,110 @@ class BulkSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fw = self.fieldwriter
-        blocklimit = self.codec._blocklimit
-        for name in sorted(self._posts):
-            terms = self._posts[name]
+        fields = {name: _Postings.from_rows(terms) for name, terms in self._posts.items()}
+        for name, tokens in self._fast.items():
+            postings = tokens.postings()
+            if postings is not None:
+                fields[name] = postings
+        self._posts, self._fast = {}, {}
+        for name in sorted(fields):
             field = self.schema[name]
             fw.start_field(name, field)
-            write = _PostingsWriter(fw, field.format.fixed_value_size(), blocklimit).write
-            for tbytes in sorted(terms):
-                write(tbytes, terms[tbytes])
+            _PostingsWriter(fw, field.format.fixed_value_size(), self.codec._blocklimit) \
+                .write(fields[name])
             fw.finish_field()
-        self._posts = {}
         fw.close()
 
 
 class _PostingsWriter:
     """Writes one field's posting lists as whoosh's W3PostingsWriter does, a block at a time.
 
+    Block and term statistics are computed for all postings at once in numpy; Python only
+    pickles each block. Each term's blocks are written at once, at an offset kept here.
     Blocks under COMPRESS_MIN bytes are stored uncompressed (the block header says so, and
-    readers honour it): zlib's per-call setup costs more than it saves on small blocks.
+    readers honour it): zlib's per-call setup costs more than it saves on them.
     """
 
     def __init__(self, fw: Any, fixedsize: int | None, blocklimit: int) -> None:
         self.fw = fw
         self.postfile = fw._postfile
+        self.offset = self.postfile.tell()
         self.fixedsize = fixedsize
         self.blocklimit = blocklimit
         self.prefix = pack_ushort(fw._fieldid)
 
-    def write(self, tbytes: bytes, rows: list[tuple[int, float, bytes, int]]) -> None:
-        postfile = self.postfile
-        start = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-        ti = W3TermInfo()
-        limit = self.blocklimit
-        n = len(rows)
-        for begin in range(0, n, limit):
-            chunk = rows[begin:begin + limit] if n > limit else rows
-            self._block(ti, chunk, last=begin + limit >= n)
-        ti.set_extent(start, postfile.tell() - start)
-        self.fw._tindex.add(self.prefix + tbytes, ti.to_bytes())
-
-    def _block(self, ti: W3TermInfo, chunk: list[tuple[int, float, bytes, int]],
-               last: bool) -> None:
-        if len(chunk) == 1:
-            self._single(ti, chunk[0], last)
-            return
-        ids, weights, values, lengths = zip(*chunk)
-        weights = array("f", weights)
-        real = [x for x in lengths if x]
-        minlength = min(real) if real else None
-        maxlength = max(real) if real else 0
-        maxweight = max(max(weights), 0)
-        # What TermInfo.add_block gathers.
-        ti._weight += sum(weights)
-        ti._df += len(ids)
-        ti._minlength = minlength if ti._minlength is None else min(ti._minlength, minlength)
-        ti._maxlength = max(ti._maxlength, maxlength)
-        ti._maxweight = max(ti._maxweight, maxweight)
-        if ti._minid is None:
-            ti._minid = ids[0]
-        ti._maxid = ids[-1]
-        # What W3PostingsWriter._write_block writes.
-        mini_ids = (ids[0],) + tuple(b - a for a, b in zip(ids, ids[1:]))
-        if all(w == 1.0 for w in weights):
-            mini_weights: Any = None
-        elif all(w == weights[0] for w in weights):
-            mini_weights = weights[0]
-        else:
-            mini_weights = tuple(weights)
-        self._emit(mini_ids, mini_weights, tuple(v for v in values if v), len(ids), ids[-1],
-                   maxweight, minlength, maxlength, last)
-
-    def _single(self, ti: W3TermInfo, row: tuple[int, float, bytes, int], last: bool) -> None:
-        """One posting: the common case (most terms occur in one record of a segment)."""
-        docnum, weight, vbytes, length = row
-        weight = _F32(weight)
-        ti._weight += weight
-        ti._df += 1
-        minlength = length or None
-        if minlength is not None:
-            ti._minlength = minlength if ti._minlength is None else min(ti._minlength, minlength)
-            ti._maxlength = max(ti._maxlength, length)
-        maxweight = weight if weight > 0 else 0
-        ti._maxweight = max(ti._maxweight, maxweight)
-        if ti._minid is None:
-            ti._minid = docnum
-        ti._maxid = docnum
-        self._emit((docnum,), None if weight == 1.0 else weight, (vbytes,) if vbytes else (),
-                   1, docnum, maxweight, minlength, length or 0, last)
-
-    def _emit(self, ids: tuple[int, ...], weights: Any, values: tuple[bytes, ...], count: int,
-              last_id: int, maxweight: float, minlength: int | None, maxlength: int,
-              last: bool) -> None:
-        fixed = self.fixedsize
-        mini_values = values if fixed is None or fixed < 0 else (
-            None if fixed == 0 else b"".join(values))
-        databytes = pickle.dumps((ids, weights, mini_values), 2)
-        comp = 0
-        if len(databytes) >= COMPRESS_MIN:
-            comp = COMPRESSION
-            databytes = zlib.compress(databytes, comp)
-        infobytes = pickle.dumps((count, last_id, maxweight, comp, length_to_byte(minlength),
-                                  length_to_byte(maxlength)), 2)
-        blocklength = len(infobytes) + len(databytes)
-        write = self.postfile.write
-        self.postfile.write_int(-blocklength if last else blocklength)
-        write(infobytes)
-        write(databytes)
+    def write(self, p: _Postings) -> None:
+        n = len(p.records)
+        firsts = p.firsts
+        # Blocks: every blocklimit postings of a term; ids delta-coded within a block.
+        index_in_term = np.arange(n) - np.repeat(firsts[:-1], np.diff(firsts))
+        bstarts = np.flatnonzero(index_in_term % self.blocklimit == 0)
+        mini = p.records.copy()
+        mini[1:] -= p.records[:-1]
+        mini[bstarts] = p.records[bstarts]
+        stats = [f.reduceat(a, bstarts).tolist() for f, a in (
+            (np.maximum, p.weights), (np.minimum, p.weights), (np.minimum, p.lengths),
+            (np.maximum, p.lengths))]
+        tstarts = firsts[:-1]
+        tstats = [f.reduceat(a, tstarts).tolist() for f, a in (
+            (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
+            (np.maximum, p.lengths))]
+        term_blocks = np.searchsorted(bstarts, firsts).tolist()
+        bounds = np.append(bstarts, n).tolist()
+        ids, weights, lengths = p.records.tolist(), p.weights.tolist(), p.lengths.tolist()
+        mini_ids, values = mini.tolist(), p.values
+        add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
+        inline_ok = fixed is None or fixed < 0
+        for k, term in enumerate(p.terms):
+            a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
+            if b - a == 1 and inline_ok and values[a]:
+                add(prefix + term, _inlined(ids[a], weights[a], values[a], lengths[a]))
+                continue
+            out = [WHOOSH3_HEADER_MAGIC]
+            last_block = term_blocks[k + 1] - 1
+            for j in range(term_blocks[k], term_blocks[k + 1]):
+                s, e = bounds[j], bounds[j + 1]
+                top, low = stats[0][j], stats[1][j]
+                w = None if top == 1.0 and low == 1.0 else top if top == low else \
+                    tuple(_f32(weights[s:e]))
+                vals = tuple(values[s:e])
+                mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
+                data = pickle.dumps((tuple(mini_ids[s:e]), w, mini_values), PICKLE_PROTOCOL)
+                comp = 0
+                if len(data) >= COMPRESS_MIN:
+                    comp = COMPRESSION
+                    data = zlib.compress(data, comp)
+                info = pickle.dumps((e - s, ids[e - 1], max(top, 0.0), comp,
+                                     _length_byte(stats[2][j]), _length_byte(stats[3][j])),
+                                    PICKLE_PROTOCOL)
+                size = len(info) + len(data)
+                out += (pack_int(-size if j == last_block else size), info, data)
+            data = b"".join(out)
+            self.postfile.write(data)
+            head = W3TermInfo._struct.pack(
+                0, tstats[0][k], b - a, _length_byte(tstats[2][k]), _length_byte(tstats[3][k]),
+                max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+            add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
+            self.offset += len(data)
 
 
-def _F32(x: float) -> float:
-    """x as whoosh's array("f") gives it back (weights are stored as 32-bit floats)."""
-    return array("f", (x,))[0]
+def _length_byte(length: int) -> int:
+    """whoosh's one-byte length (0 stands for no length)."""
+    return length_to_byte(length) if length else 0
+
+
+def _f32(values: Sequence[float]) -> list[float]:
+    """The values as whoosh's array("f") gives them back (weights are 32-bit floats)."""
+    return array("f", values).tolist()
+
+
+def _inlined(docnum: int, weight: float, vbytes: bytes, length: int) -> bytes:
+    """The term info of a term with one posting, the posting inlined (as W3TermInfo.to_bytes).
+
+    whoosh inlines only empty posting lists; a reader reads any inlined list. Inlining the
+    most common case saves a block in the postings file and two pickles per term.
+    """
+    weight = _f32((weight,))[0]
+    lbyte = _length_byte(length)
+    head = W3TermInfo._struct.pack(1, weight, 1, lbyte, lbyte, max(weight, 0.0), docnum, docnum)
+    return head + pickle.dumps(((docnum,), (weight,), (vbytes,)), PICKLE_PROTOCOL)

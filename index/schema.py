@@ -1,33 +1,38 @@
 """The index schema, its version, and how a Document becomes index records.
 
-Two kinds of record, told apart by ``role``:
+One record per Document: title, the whole body (headings, passages and a line of
+metadata, one per line), the filter and ranking fields, and the Document as stored JSON —
+the only stored field, read for the page of hits being shown. Passages are not indexed on
+their own: the best passages of the documents shown are chosen at query time
+(:mod:`index.search`), which halves the postings a build writes.
 
-* one document record per Document (role ``doc``): title, the whole body (headings,
-  passages and a line of metadata, one per line), the filter fields, and the Document
-  as stored JSON — the only stored field, read for the page of hits being shown;
-* one passage record per passage (role ``psg``): doc_id, passage id and text.
-
-A Document with a single passage is one record with both roles, so a corpus of short
-articles is indexed once, not twice. Body and passage text sit in separate fields, so
-passage statistics never mix with whole-document statistics.
+Text fields store positions packed (:mod:`index.positions`).
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from whoosh.analysis import CompositeAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import bigram_analyzer, jieba_analyzer, normalize_doc_number
 from index.authority import ranking_fields
+from index.positions import PackedPositions
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 3  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work
+SCHEMA_VERSION = 4  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+# 4: no passage records, packed positions
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
-PASSAGE_FIELDS = (("text", "text_bg"),)
+
+
+def _text(analyzer: CompositeAnalyzer) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=True)
+    field.format = PackedPositions()
+    return field
 
 
 def build_schema() -> Schema:
@@ -36,19 +41,18 @@ def build_schema() -> Schema:
     return Schema(
         doc_id=ID(sortable=True),
         role=KEYWORD,
-        pid=ID(sortable=True),
-        title=TEXT(analyzer=title_words, phrase=True),
-        title_bg=TEXT(analyzer=bigrams, phrase=True),
-        body=TEXT(analyzer=words, phrase=True),
-        body_bg=TEXT(analyzer=bigrams, phrase=True),
-        text=TEXT(analyzer=words, phrase=True),
-        text_bg=TEXT(analyzer=bigrams, phrase=True),
+        title=_text(title_words),
+        title_bg=_text(bigrams),
+        body=_text(words),
+        body_bg=_text(bigrams),
         doc_type=ID(sortable=True),
         kind=ID,
-        issuer=TEXT(analyzer=bigrams, phrase=True),
+        issuer=_text(bigrams),
         doc_number=ID,
-        year=NUMERIC(int, bits=32, sortable=True),
-        date=NUMERIC(int, bits=32, sortable=True),  # yyyymmdd, 0 when undated
+        # One term per value (shift_step=0): filters read the columns (index.search), so
+        # whoosh's extra range terms (eight per value) would only slow indexing down.
+        year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
+        date=NUMERIC(int, bits=32, sortable=True, shift_step=0),  # yyyymmdd, 0 when undated
         sample=BOOLEAN,
         source_path=ID(sortable=True),
         source_sha256=ID(sortable=True),
@@ -81,9 +85,8 @@ def _body(doc: Document) -> str:
     return "\n".join(lines)
 
 
-def document_records(doc: Document) -> list[dict[str, Any]]:
-    """The records (field name → value) that index one Document."""
-    passages = list(doc.passages())
+def document_record(doc: Document) -> dict[str, Any]:
+    """The record (field name → value) that indexes one Document."""
     body = _body(doc)
     year = doc_year(doc)
     record: dict[str, Any] = {
@@ -105,9 +108,4 @@ def document_records(doc: Document) -> list[dict[str, Any]]:
         record["source_path"] = doc.source.path
         if doc.source.sha256:
             record["source_sha256"] = doc.source.sha256
-    if len(passages) == 1:
-        return [{**record, "role": "doc psg", "pid": passages[0].id}]
-    return [record] + [
-        {"doc_id": doc.doc_id, "role": "psg", "pid": p.id, "text": p.text, "text_bg": p.text}
-        for p in passages
-    ]
+    return record

@@ -142,7 +142,9 @@ class Corpus:
             self.leaves.append(_Leaf(leaf, offset, key))
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
-        self._columns: dict[str, np.ndarray] = {}
+        self._columns: dict[tuple, object] = {}
+        self._segments = _segment_data_for(searcher._ix, {leaf.key for leaf in self.leaves}) \
+            if getattr(searcher, "_ix", None) else {}
         self._small: dict[tuple, object] = {}
         self._joined: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._joined_size = 0
@@ -286,33 +288,74 @@ class Corpus:
             store[key] = value
         return value
 
+    def per_segment(self, leaf: _Leaf, key: tuple, make: Callable[[], object]) -> object:
+        """A value computed from one segment alone, kept while the segment lives.
+
+        Segments never change, so a commit that adds one bulletin recomputes only the new
+        segment's columns, not the whole index's.
+        """
+        store = self._segments
+        with self._lock:
+            got = store.get((leaf.key,) + key)
+        if got is None:
+            got = make()
+            with self._lock:
+                store[(leaf.key,) + key] = got
+        return got
+
     def codes(self, field: str) -> tuple[np.ndarray, list]:
         """A sortable field as integer codes per record, and the value of each code."""
-        key = "\x00codes:" + field
-        with self._lock:
-            got = self._columns.get(key)
-        if got is not None:
-            return got
-        values = self.column(field)
-        labels, codes = np.unique(np.asarray([("" if v is None else v) for v in values],
-                                             dtype=object).astype(str), return_inverse=True)
-        got = (codes.astype(np.int32), list(labels))
-        with self._lock:
-            self._columns[key] = got
-        return got
+        def make() -> tuple[np.ndarray, list]:
+            per = [self.per_segment(leaf, ("codes", field),
+                                    lambda leaf=leaf: _leaf_codes(leaf, field))
+                   for leaf in self.leaves]
+            if not per:
+                return np.zeros(0, np.int32), []
+            labels = np.unique(np.concatenate([labels for labels, _ in per]))
+            codes = [np.searchsorted(labels, part)[c] for part, c in per]
+            return np.concatenate(codes).astype(np.int32), list(labels)
+
+        return self.cached(("\x00codes", field), make, keep=True)
 
     def column(self, field: str) -> np.ndarray:
         """A sortable field's values for every record, as a numpy array."""
-        with self._lock:
-            got = self._columns.get(field)
-        if got is not None:
-            return got
-        values = list(self.searcher.reader().column_reader(field))
-        arr = np.asarray(values) if values and not isinstance(values[0], str) else \
-            np.asarray(values, dtype=object)
-        with self._lock:
-            self._columns[field] = arr
-        return arr
+        def make() -> np.ndarray:
+            parts = [self.per_segment(leaf, ("column", field),
+                                      lambda leaf=leaf: _leaf_column(leaf, field))
+                     for leaf in self.leaves]
+            return np.concatenate(parts) if parts else np.zeros(0)
+
+        return self.cached(("\x00column", field), make, keep=True)
+
+
+def _leaf_column(leaf: _Leaf, field: str) -> np.ndarray:
+    values = list(leaf.reader.column_reader(field))
+    if values and not isinstance(values[0], str):
+        return np.asarray(values)
+    return np.asarray(values, dtype=object)
+
+
+def _leaf_codes(leaf: _Leaf, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values as str, each record's index into them) of one segment."""
+    values = _leaf_column(leaf, field)
+    text = np.asarray([("" if v is None else v) for v in values], dtype=object).astype(str)
+    labels, codes = np.unique(text, return_inverse=True)
+    return labels, codes
+
+
+# Per whoosh index object: values computed from one segment (see Corpus.per_segment).
+_SEGMENT_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _segment_data_for(ix: object, live: set[str]) -> dict[tuple, object]:
+    """The index's per-segment store, without entries of segments no longer in it."""
+    with _CACHES_LOCK:
+        store = _SEGMENT_DATA.get(ix)
+        if store is None:
+            store = _SEGMENT_DATA[ix] = {}
+        for key in [k for k in store if k[0] not in live]:
+            del store[key]
+        return store
 
 
 _CORPORA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

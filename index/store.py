@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 from index import generations as gen
 from index.analysis import ANALYZER_VERSION, analysis_fingerprint, ensure_analysis
 from index.generations import DurableFileStorage, IndexLockedError, WriteLock
-from index.schema import SCHEMA_VERSION, build_schema, document_records
+from index.schema import SCHEMA_VERSION, build_schema, document_record
 from index.search import highlight_document, run_search
 from index.types import IndexError_, IndexVersionError, SearchRequest, SearchResults
 from ingest.model import Document
@@ -182,7 +182,7 @@ class Index:
         s = self._searcher()
         for n in s.docs_for_query(Term("doc_id", doc_id)):
             stored = s.stored_fields(n)
-            if "doc" in stored:  # the document record; passage records store nothing
+            if "doc" in stored:
                 return Document.from_dict(json.loads(stored["doc"]))
         return None
 
@@ -228,10 +228,9 @@ class Index:
         def work(writer: SegmentWriter) -> int:
             for doc_id, doc in batch.items():
                 try:
-                    records = document_records(doc)
+                    record = document_record(doc)
                     writer.delete_by_term("doc_id", doc_id)
-                    for record in records:
-                        writer.add_document(**record)
+                    writer.add_document(**record)
                 except Exception as e:
                     raise IndexError_(f"could not index (document {doc_id}): {e}; "
                                       "nothing was written") from e
@@ -240,7 +239,7 @@ class Index:
         return self._write(work)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
-        """Delete documents (and their passages) by doc_id; returns how many existed."""
+        """Delete documents by doc_id; returns how many existed."""
         wanted = set(doc_ids)
 
         def work(writer: SegmentWriter) -> int:

@@ -18,7 +18,7 @@ from index import fastjieba
 from index import generations as gen
 from index.analysis import setup_analysis
 from index.bulk import BulkSegmentWriter
-from index.schema import build_schema, document_records
+from index.schema import build_schema, document_record
 from index.store import INDEX_NAME, WRITER_POOL_MB
 from ingest.model import ParseError
 from ingest.pipeline import parse_part
@@ -115,10 +115,8 @@ def _index_item(writer: BulkSegmentWriter, item: Item) -> ItemResult:
     first = writer.docnum
     try:
         parsed = parse_part(item.path, item.part, item.parts)
-        records = [document_records(doc) for doc in parsed.documents]
-        for doc_records in records:
-            for record in doc_records:
-                writer.add_document(**record)
+        for record in [document_record(doc) for doc in parsed.documents]:
+            writer.add_document(**record)
     except ParseError as e:
         return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch

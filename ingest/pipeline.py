@@ -94,7 +94,7 @@ def ingest_paths(paths: Iterable[Path]) -> IngestReport:
 
 # -- batches: what `gongwen ingest` feeds to the index, file by file and in parts -------------
 
-PART_BYTES = 2 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
+PART_BYTES = 6 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
 
 
 @dataclass(frozen=True)

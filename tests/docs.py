@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 from ingest.model import BulletinInfo, Document, Passage, Section
 
@@ -66,7 +65,7 @@ def small_corpus() -> list[Document]:
 
 @dataclass(frozen=True)
 class ExplodingDocument(Document):
-    """A document that fails while it is being indexed (its passages cannot be read)."""
+    """A document that fails while it is being indexed (it cannot be serialized)."""
 
-    def passages(self) -> Iterator[Passage]:
-        raise RuntimeError("passages unreadable")
+    def to_dict(self) -> dict:
+        raise RuntimeError("document unreadable")
