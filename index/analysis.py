@@ -170,15 +170,16 @@ def _line_tokens(line: str, search: bool, stoplist: frozenset[str]) -> tuple[_To
             continue
         pos += 1
         if search and len(word) > 2:
-            for n in (2, 3):
-                if len(word) <= n:
-                    break
-                for i in range(len(word) - n + 1):
-                    gram = word[i:i + n]
-                    if freq.get(gram):
-                        out.append(_Tok(gram, pos, start + i, start + i + n, False))
+            out += [_Tok(gram, pos, start + i, start + i + len(gram), False)
+                    for i, gram in _subwords(word, freq)]
         out.append(_Tok(word, pos, start, end, False))
     return tuple(out)
+
+
+def _subwords(word: str, freq: dict[str, int]) -> list[tuple[int, str]]:
+    """(offset, word) of the dictionary 2- and 3-grams inside a word, as jieba's search mode."""
+    return [(i, word[i:i + n]) for n in (2, 3) if len(word) > n
+            for i in range(len(word) - n + 1) if freq.get(word[i:i + n])]
 
 
 def _bigram_line_tokens(line: str, index_mode: bool) -> Iterator[_Tok]:
@@ -288,14 +289,9 @@ class JiebaTokenizer(_LineTokenizer):
                 continue
             pos += 1
             if len(word) > 2:
-                for n in (2, 3):
-                    if len(word) <= n:
-                        break
-                    for i in range(len(word) - n + 1):
-                        gram = word[i:i + n]
-                        if freq.get(gram):
-                            terms.append(gram)
-                            positions.append(pos)
+                grams = _subwords(word, freq)
+                terms += [gram for _, gram in grams]
+                positions += [pos] * len(grams)
             terms.append(word)
             positions.append(pos)
         return terms, positions, max(pos, last_stop)
