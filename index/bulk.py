@@ -56,13 +56,15 @@ class _Terms:
             return hit
         terms, positions, last = self.tokenizer.line_terms(line)
         ids, names = self.ids, self.names
-        numbers = []
-        for term in terms:
-            n = ids.get(term)
-            if n is None:
-                n = ids[term] = len(names)
-                names.append(term)
-            numbers.append(n)
+        numbers = list(map(ids.get, terms))  # a C loop; new terms are the exception
+        if None in numbers:
+            for i, term in enumerate(terms):
+                if numbers[i] is None:
+                    n = ids.get(term)
+                    if n is None:
+                        n = ids[term] = len(names)
+                        names.append(term)
+                    numbers[i] = n
         hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
         if len(self.lines) >= LINE_CACHE_SIZE:
             self.lines.clear()
