@@ -130,6 +130,12 @@ class _FieldTokens:
             self.counts.append(n)
         return n
 
+    def drop(self, docnum: int) -> None:
+        """Forget a record's tokens (it failed before it was complete)."""
+        if self.records and self.records[-1] == docnum:
+            for column in (self.numbers, self.positions, self.records, self.counts):
+                column.pop()
+
     def postings(self) -> _Postings | None:
         """The field's postings in term order (None if no record had the field)."""
         if not self.numbers:
@@ -206,6 +212,7 @@ class BulkSegmentWriter(SegmentWriter):
         names = sorted(fields)
         self._check_fields(schema, names)
         pdw.start_doc(docnum)
+        added: list[tuple[Any, Any]] = []  # what this record put in memory, for an undo
         try:
             for name in names:
                 value = fields[name]
@@ -216,6 +223,7 @@ class BulkSegmentWriter(SegmentWriter):
                 fast = self._fast.get(name)
                 if fast is not None:
                     length = fast.add(docnum, value)
+                    added.append((fast, None))
                 elif field.indexed:
                     items = list(field.index(value))
                     if field.scorable:
@@ -223,16 +231,28 @@ class BulkSegmentWriter(SegmentWriter):
                     posts = self._posts.setdefault(name, {})
                     for tbytes, _, weight, vbytes in items:
                         posts.setdefault(tbytes, []).append((docnum, weight, vbytes, length))
+                        added.append((posts, tbytes))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
                     pdw.add_column_value(name, column, field.to_column_value(value))
         except Exception:
             pdw.cancel_doc()
+            self._undo(docnum, added)  # else the next record would inherit these postings
             raise
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    @staticmethod
+    def _undo(docnum: int, added: list[tuple[Any, Any]]) -> None:
+        for store, key in reversed(added):
+            if key is None:
+                store.drop(docnum)
+            else:
+                store[key].pop()
+                if not store[key]:
+                    del store[key]
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

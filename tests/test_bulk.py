@@ -80,6 +80,26 @@ def test_bulk_writer_indexes_exactly_what_whoosh_indexes(tmp_path):
     assert compared > 5000
 
 
+def test_a_record_that_fails_leaves_nothing_behind(tmp_path):
+    setup_analysis()
+    (tmp_path / "ix").mkdir()
+    ix = FileStorage(str(tmp_path / "ix")).create_index(build_schema(), indexname="MAIN")
+    writer = BulkSegmentWriter(ix)
+    # Text fields come before "year" (fields are indexed in name order), so they were taken.
+    with pytest.raises(ValueError):
+        writer.add_document(doc_id="bad", role="doc", body="坏记录独有词语", title="坏记录",
+                            year="不是年份")
+    writer.add_document(doc_id="good", role="doc", body="职工技能培训", title="通知", year=2021)
+    writer.commit()
+    reader = ix.reader()
+    assert reader.doc_count_all() == 1
+    assert reader.stored_fields(0) == {}
+    for field in ("body", "body_bg", "title", "title_bg", "doc_id"):
+        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(field)}
+        assert not any("坏" in t or t == "bad" for t in terms), (field, terms)
+    assert [d for d, _ in reader.postings("body", "职工").items_as("positions")] == [0]
+
+
 def test_the_faster_cut_gives_jiebas_words(tmp_path):
     setup_analysis()
     lines = [p.text for doc in corpus_documents(tmp_path) for p in doc.passages()]
