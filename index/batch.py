@@ -119,7 +119,8 @@ class Manifest:
             self._searcher.close()
 
 
-def make_tasks(files: list[SourceFile], staging: Path, jobs: int) -> list[Task]:
+def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
+               parse_seconds: float | None = None) -> list[Task]:
     """Group the files into tasks of bounded size; a big file's parts get a task each."""
     # Enough tasks to keep every worker busy and to commit as the batch goes.
     per_task = max(8, min(TASK_FILES, -(-len(files) // (4 * jobs))))
@@ -131,7 +132,7 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int) -> list[Task]:
         nonlocal batch, size
         if batch:
             number = len(tasks)
-            tasks.append(Task(number, staging / f"t{number:05d}", tuple(batch)))
+            tasks.append(Task(number, staging / f"t{number:05d}", tuple(batch), parse_seconds))
             batch, size = [], 0
 
     for f in files:

@@ -28,7 +28,9 @@ from index.workers import Task, init_worker, run_task
 from ingest.model import ParseError
 from ingest.pipeline import find_sources, hash_file, part_count
 
-__all__ = ["Failure", "SyncReport", "sync_paths"]
+__all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
+
+PARSE_SECONDS = 600.0  # a file whose parsing takes longer is reported as failed
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
 
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
                wait: bool = False, jobs: int | None = None,
+               parse_seconds: float | None = PARSE_SECONDS,
                progress: Progress | None = None) -> SyncReport:
     """Bring the index at root in line with the files under paths (see the module docstring)."""
     root = Path(root)
@@ -133,21 +136,23 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
         gen.clean_generation(folder)
         try:
             return _sync(root, folder, paths, old or Manifest(None), prune=prune,
-                         rebuild=rebuild, created=created, jobs=jobs, progress=progress)
+                         rebuild=rebuild, created=created, jobs=jobs,
+                         parse_seconds=parse_seconds, progress=progress)
         finally:
             if old is not None:
                 old.close()
 
 
 def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: bool,
-          rebuild: bool, created: bool, jobs: int, progress: Progress | None) -> SyncReport:
+          rebuild: bool, created: bool, jobs: int, parse_seconds: float | None,
+          progress: Progress | None) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
     files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
     batch = Batch(root, folder, manifest, files, progress)
     if progress is not None:
         progress(0, len(files))
-    _run(batch, make_tasks(files, root / gen.STAGING, jobs), jobs)
+    _run(batch, make_tasks(files, root / gen.STAGING, jobs, parse_seconds), jobs)
     in_batch = {str(p) for p in sources.files}
     roots = [Path(p).resolve() for p in paths]
     gone = [p for p in manifest.paths() if p not in in_batch and under(p, roots)

@@ -10,9 +10,11 @@ import ctypes
 import gc
 import os
 import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from index import fastjieba
 from index import generations as gen
@@ -41,6 +43,7 @@ class Task:
     number: int
     staging: Path
     items: tuple[Item, ...]
+    parse_seconds: float | None = None  # a file whose parsing takes longer fails
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def run_task(task: Task) -> TaskResult:
     gc.disable()  # millions of small live objects: the collector would only slow us down
     try:
         for item in task.items:
-            results.append(_index_item(writer, item))
+            results.append(_index_item(writer, item, task.parse_seconds))
         if writer.docnum == 0:
             writer.cancel()
             return TaskResult(task.number, tuple(results), None, None)
@@ -111,12 +114,40 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(task.number, tuple(results), segment, f"{segment.segment_id()}.seg")
 
 
-def _index_item(writer: BulkSegmentWriter, item: Item) -> ItemResult:
+class _TooSlow(BaseException):
+    """Not an Exception: the format parsers' own handlers must not catch it."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise _TooSlow in the block after seconds (main thread only: it uses SIGALRM)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | None) -> ItemResult:
     first = writer.docnum
     try:
-        parsed = parse_part(item.path, item.part, item.parts)
+        with _time_limit(parse_seconds):  # a pathological PDF must not hold up the batch
+            parsed = parse_part(item.path, item.part, item.parts)
         for record in [document_record(doc) for doc in parsed.documents]:
             writer.add_document(**record)
+    except _TooSlow:
+        reason = (f"parsing took longer than {parse_seconds:g} s (a damaged or unusual file?); "
+                  "raise --parse-seconds to give it more time")
+        return ItemResult(item.file, (), "", first, writer.docnum, reason)
     except ParseError as e:
         return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch

@@ -19,7 +19,7 @@ from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
 from search_app.config import default_config
 from search_app.errors import one_line
-from search_app.indexing import bundled_corpus, index_exists, ingest_into_index
+from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
 from search_app.params import ParamError, parse_search_args
 from search_app.store import close_index, get_store, prepare_analysis
 from search_app.textformat import format_document, format_results
@@ -107,17 +107,21 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
               help="并行解析与索引的进程数（默认：CPU 核数）。")
+@click.option("--parse-seconds", type=click.FloatRange(min=0.001), default=PARSE_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="单个文件解析超过这么多秒即判为失败，批次继续。")
 @click.pass_context
 @domain_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune: bool,
            rebuild: bool, wait: bool, report_path: Path | None, quiet: bool,
-           jobs: int | None) -> None:
+           jobs: int | None, parse_seconds: float) -> None:
     """gongwen ingest PATH... : sync the index with the files, print one summary line."""
     prepare_analysis()
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         summary = ingest_into_index(paths, index_path, prune=prune, rebuild=rebuild,
-                                    wait=wait, jobs=jobs, progress=bar)
+                                    wait=wait, jobs=jobs, parse_seconds=parse_seconds,
+                                    progress=bar)
     finally:
         if bar is not None:
             bar.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.store import is_index
-from index.sync import Failure, SyncReport, sync_paths
+from index.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,12 @@ def index_exists(path: Path) -> bool:
 
 def ingest_into_index(paths: Iterable[Path], index_path: Path, *, prune: bool = False,
                       rebuild: bool = False, wait: bool = False, jobs: int | None = None,
+                      parse_seconds: float | None = PARSE_SECONDS,
                       progress: Callable[[float, int], None] | None = None) -> IngestSummary:
     """Sync the index with the files under paths: add new, replace changed, skip unchanged."""
     started = dt.datetime.now().astimezone()
     t0 = time.perf_counter()
     report = sync_paths(Path(index_path), [Path(p) for p in paths], prune=prune,
-                        rebuild=rebuild, wait=wait, jobs=jobs, progress=progress)
+                        rebuild=rebuild, wait=wait, jobs=jobs, parse_seconds=parse_seconds,
+                        progress=progress)
     return IngestSummary(report, Path(index_path), started, time.perf_counter() - t0)

@@ -121,3 +121,21 @@ def test_a_corrected_file_that_now_fails_keeps_its_previous_version(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr == f"失败: {path.resolve()}: empty file\n"
     assert found(index, "反对浪费") == ["notice"]
+
+
+def test_a_file_that_takes_too_long_to_parse_fails_and_the_batch_goes_on(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_doc(inbox, "notice.txt", "关于厉行节约的通知", "各单位要厉行节约，反对浪费。")
+    # About forty pages of text: seconds of pdfplumber, far over the limit given below.
+    slow = render_pdf(inbox / "long.pdf", [Para("各单位要加强企业民主管理，推进厂务公开。" * 40)] * 30).path
+    report = tmp_path / "report.json"
+    proc = cli("ingest", inbox, "--index", tmp_path / "idx", "--report", report,
+               "--parse-seconds", "0.3")
+    assert proc.returncode == 1
+    reason = ("parsing took longer than 0.3 s (a damaged or unusual file?); "
+              "raise --parse-seconds to give it more time")
+    assert proc.stderr == f"失败: {slow.resolve()}: {reason}\n"
+    assert json.loads(report.read_text(encoding="utf-8"))["failed"] == [
+        {"path": str(slow.resolve()), "reason": reason}]
+    assert all_ids(tmp_path / "idx") == ["notice"]
+    assert found(tmp_path / "idx", "反对浪费") == ["notice"]
