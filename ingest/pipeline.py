@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .formats import SUPPORTED_EXTENSIONS, extension_of, format_for
+from .formats.jsonl import jsonl_documents
 from .model import Document, ParseError, Source
 
 
@@ -164,38 +165,8 @@ def parse_part(path: Path, part: int = 0, parts: int = 1) -> ParsedPart:
     sha = hashlib.sha256(data).hexdigest()
     source = Source(path=str(path), format="jsonl", sha256=sha)
     try:
-        return ParsedPart(tuple(_jsonl_lines(path, data, source, part, parts)), sha)
+        return ParsedPart(tuple(jsonl_documents(path, data, source, part, parts)), sha)
     except ParseError:
         raise
     except Exception as exc:  # a parser bug must not escape as another type
         raise ParseError(path, f"cannot parse ({type(exc).__name__}: {exc})") from exc
-
-
-def _jsonl_lines(path: Path, data: bytes, source: Source, part: int,
-                 parts: int) -> Iterator[Document]:
-    """The documents of one slice of a JSON Lines file, errors naming the file's line."""
-    import gzip
-    import json
-    import zlib
-
-    from .formats.jsonl import record_document
-
-    if path.name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ParseError(path, "not a gzip file (or truncated)") from exc
-    try:
-        lines = data.decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError as exc:
-        raise ParseError(path, "JSON Lines must be UTF-8") from exc
-    lo, hi = len(lines) * part // parts, len(lines) * (part + 1) // parts
-    for number in range(lo + 1, hi + 1):
-        line = lines[number - 1]
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ParseError(path, f"line {number}: invalid JSON ({exc.msg})") from exc
-        yield record_document(path, number, record, source)

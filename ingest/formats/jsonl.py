@@ -5,7 +5,7 @@ import gzip
 import json
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..model import Document, ParseError, Source
 from ..normalize import Block, normalize_inline
@@ -49,24 +49,31 @@ def record_document(path: Path, line: int, record: Any, source: Source) -> Docum
 
 def parse_jsonl(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
     """A .jsonl or .jsonl.gz file → one Document per non-empty line."""
+    documents = list(jsonl_documents(path, data, source))
+    if not documents:
+        raise ParseError(path, "no records in file")
+    return documents
+
+
+def jsonl_documents(path: Path, data: bytes, source: Source, part: int = 0,
+                    parts: int = 1) -> Iterator[Document]:
+    """The documents of lines [part/parts, (part+1)/parts) of the file, errors naming the line."""
     if path.name.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise ParseError(path, "not a gzip file (or truncated)") from exc
     try:
-        text = data.decode("utf-8-sig")
+        lines = data.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as exc:
         raise ParseError(path, "JSON Lines must be UTF-8") from exc
-    documents = []
-    for number, line in enumerate(text.split("\n"), 1):
+    lo, hi = len(lines) * part // parts, len(lines) * (part + 1) // parts
+    for number in range(lo + 1, hi + 1):
+        line = lines[number - 1]
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ParseError(path, f"line {number}: invalid JSON ({exc.msg})") from exc
-        documents.append(record_document(path, number, record, source))
-    if not documents:
-        raise ParseError(path, "no records in file")
-    return documents
+        yield record_document(path, number, record, source)
