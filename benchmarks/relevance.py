@@ -124,6 +124,7 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
                 e.read()
             times.append(time.perf_counter() - start)
     finally:
+        server.task_dispatcher.shutdown()  # let the handler threads finish before closing
         server.close()
     return times
 

@@ -8,6 +8,8 @@ insert as HTML.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 from collections import defaultdict
 from dataclasses import dataclass
@@ -93,18 +95,27 @@ def match_ranges(schema: Schema, text: str, words_field: str,
                  pats: tuple[list[Pattern], list[Pattern]]) -> list[tuple[int, int]]:
     """Merged (start, end) character ranges of text that the patterns match."""
     word_pats, bigram_pats = pats
-    # Consecutive bigrams of Han characters are that text as a substring: no tokenizing.
-    plain = [p for p in bigram_pats if p.surface and all(map(is_cjk_char, p.surface))]
+    # Consecutive bigrams of Han characters are that text as a substring, and so, near
+    # enough, is a word of two or more Han characters: no tokenizing (jieba costs about a
+    # millisecond a passage). A lone character of a longer unit (州 of 州工匠) is marked
+    # only where the whole unit occurs (its bigram pattern): alone it is mostly noise.
+    plain = [p for p in bigram_pats + word_pats if _han(p) and (p.bigrams or len(p.surface) > 1)]
     ranges = []
     if plain:
         norm = normalize_text(text)
         ranges += [(i, i + len(p.surface)) for p in plain for i in _occurrences(norm, p.surface)]
-    for field, group in ((words_field, word_pats),
-                         ("body_bg", [p for p in bigram_pats if p not in plain])):
+    for field, group in ((words_field, [p for p in word_pats if not _han(p)]),
+                         ("body_bg", [p for p in bigram_pats if not _han(p)])):
         if group:
             stream = token_spans(schema[field].analyzer, text)
             ranges += _find(stream, group)
     return _merge(ranges)
+
+
+@functools.lru_cache(maxsize=4096)
+def _han(p: Pattern) -> bool:
+    """Whether a pattern's surface is all Han characters (found as a plain substring)."""
+    return bool(p.surface) and all(map(is_cjk_char, p.surface))
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -124,13 +135,19 @@ def split_patterns(pats: list[Pattern]) -> tuple[list[Pattern], list[Pattern]]:
 
 
 def _window(n: int, ranges: list[tuple[int, int]]) -> tuple[int, int]:
-    """The fragment [a, b) that holds the most whole matches (and all of the first of them)."""
+    """The fragment [a, b) that holds the most whole matches (and all of the first of them).
+
+    ranges are merged (sorted, disjoint), so their ends are sorted too: the matches inside
+    [a, b) are counted by bisection, not by a scan per candidate (a long passage has hundreds).
+    """
     best = (-1, 0, min(n, FRAGMENT_CHARS))
+    starts = [s for s, _ in ranges]
+    ends = [e for _, e in ranges]
     for s0, e0 in ranges:
         a = max(0, s0 - FRAGMENT_LEAD)
         b = max(min(n, a + FRAGMENT_CHARS), e0)
         a = max(0, min(a, b - FRAGMENT_CHARS))  # near the end: use the room on the left
-        covered = sum(1 for s, e in ranges if a <= s and e <= b)
+        covered = bisect.bisect_right(ends, b) - bisect.bisect_left(starts, a)
         if covered > best[0]:
             best = (covered, a, b)
     return best[1], best[2]
@@ -174,15 +191,16 @@ class Highlighter:
         self._passage = split_patterns(patterns(schema, parsed, "body"))
         self._title = split_patterns(patterns(schema, parsed, "title"))
 
-    def passage(self, text: str, fragment: bool = False) -> str:
+    def passage(self, text: str, fragment: bool = False, norm: str | None = None) -> str:
         """A passage as escaped HTML with <mark>; a fragment around the matches if asked.
 
         A long passage's fragment is placed where the query's words occur as plain text, and
         only that stretch (and a margin) is analyzed: a passage may be thousands of characters.
+        ``norm`` is normalize_text(text) when the caller has it already.
         """
         if not fragment or len(text) <= LONG_PASSAGE:
             return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
-        norm = normalize_text(text)
+        norm = normalize_text(text) if norm is None else norm
         rough = [(i, i + len(p.surface)) for p in self._passage[0] + self._passage[1]
                  if p.surface for i in _occurrences(norm, p.surface)]
         a, b = _window(len(text), _merge(rough))

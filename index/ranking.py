@@ -35,8 +35,8 @@ IDENT_BOOST = 1000.0  # a document that is the identifier asked for outranks eve
 class RankParams:
     """Ranking parameters (tuned on the dev halves of ../shared/data, see README)."""
 
-    k1_words: float = 1.2
-    k1_bigrams: float = 1.2
+    k1_words: float = 1.6
+    k1_bigrams: float = 1.6
     b_body: float = 0.75
     b_title: float = 0.5
     title_weight: float = 2.0
@@ -45,10 +45,10 @@ class RankParams:
     alternative_weight: float = 0.6  # an expansion's terms, relative to the form typed
     min_match: float = 0.0  # share of a question's units a match needs (at least one)
     rerank_depth: int = 30
-    coverage_weight: float = 0.5
-    window_weight: float = 0.3
+    coverage_weight: float = 0.25
+    window_weight: float = 0.6  # a short window holding most of the query: the answer's sentence
     window_chars: int = 50
-    trigram_weight: float = 0.2
+    trigram_weight: float = 0.1
     citation_weight: float = 0.15  # the citation prior (index.authority)
 
 

@@ -67,7 +67,8 @@ def run_search(searcher: Searcher, req: SearchRequest,
     shown = [int(n) for n in order[start:start + req.per_page]]
     docs = [stored.get(n) for n in shown]
     marker = Highlighter(schema, parsed)
-    hits = tuple(_document_hit(d, float(final[n]), features, req, marker)
+    hits = tuple(_document_hit(d, stored.text(n) if req.passages_per_doc else "",
+                               float(final[n]), features, req, marker)
                  for d, n in zip(docs, shown))
     return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
                          hits=hits, expansions=parsed.expansions,
@@ -109,6 +110,7 @@ def _by_date(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndar
 
 
 def _doc_text(doc: Document) -> str:
+    # _passage_norms cuts the passages back out of this text: keep the two in step.
     return normalize_text("\n".join([doc.title] + [p.text for p in doc.passages()]))
 
 
@@ -154,11 +156,15 @@ def _facets(corpus: Corpus, matches: np.ndarray) -> dict[str, dict[str, int]]:
 
 # -- passages and hits ---------------------------------------------------------------------
 
-def passage_scores(features: TextFeatures, passages: list[Passage]) -> list[tuple[str, float]]:
-    """(passage id, score) of the passages that contain any query bigram, best first."""
+def passage_scores(features: TextFeatures, passages: list[Passage],
+                   norms: list[str] | None = None) -> list[tuple[str, float]]:
+    """(passage id, score) of the passages that contain any query bigram, best first.
+
+    ``norms``: the passages' normalized texts, when the caller has them.
+    """
     out = []
-    for p in passages:
-        text = normalize_text(p.text)
+    for i, p in enumerate(passages):
+        text = normalize_text(p.text) if norms is None else norms[i]
         score = 0.0
         for term, weight in features.terms.items():
             tf = text.count(term)
@@ -179,17 +185,27 @@ def _section_of(doc: Document) -> dict[str, str]:
     return out
 
 
-def _document_hit(doc: Document, score: float, features: TextFeatures, req: SearchRequest,
-                  marker: Highlighter) -> DocumentHit:
+def _passage_norms(doc: Document, doc_text: str) -> dict[str, str]:
+    """passage id → its normalized text, cut out of the document's (normalizing is per char)."""
+    out, at = {}, len(doc.title) + 1
+    for p in doc.passages():
+        out[p.id] = doc_text[at:at + len(p.text)]
+        at += len(p.text) + 1
+    return out
+
+
+def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeatures,
+                  req: SearchRequest, marker: Highlighter) -> DocumentHit:
     by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
     sections = _section_of(doc)
-    best = passage_scores(features, list(by_id.values()))[:req.passages_per_doc] \
-        if req.passages_per_doc else []
+    norms = _passage_norms(doc, doc_text) if req.passages_per_doc else {}
+    best = passage_scores(features, list(by_id.values()), [norms[pid] for pid in by_id])[
+        :req.passages_per_doc] if req.passages_per_doc else []
     chosen = [(by_id[pid], s) for pid, s in best]
     if not chosen and req.passages_per_doc and by_id:
         chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
-    passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, fragment=True), text=p.text,
-                                page=p.page, section=sections.get(p.id, ""), score=s)
+    passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, True, norms.get(p.id)),
+                                text=p.text, page=p.page, section=sections.get(p.id, ""), score=s)
                      for p, s in chosen)
     issue = f"《{doc.bulletin.name}》{doc.bulletin.issue_label}" if doc.bulletin else None
     return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=marker.title(doc.title),

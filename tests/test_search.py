@@ -169,6 +169,18 @@ def test_bigram_matches_are_highlighted(ix: Index) -> None:
     assert marked(hit.title_html) == ["州工匠"]
 
 
+def test_question_highlights_its_words_not_lone_characters(tmp_path) -> None:
+    # 北京市到 and 人员应 are units (a lone character joins its neighbour): 北京市 and 人员 are
+    # marked where they stand, the lone 到 and 应 are not marked on their own.
+    doc = make_doc("canteen", "单位食堂防控指引",
+                   ["北京市单位食堂就餐人员要做好防护。员工到岗后应登记。"])
+    with create_index(tmp_path / "ix") as index:
+        index.add_documents([doc])
+        (hit,) = search(index, "北京市到单位食堂就餐人员应如何做好自我防护？")
+        assert marked(hit.passages[0].html.replace("</mark><mark>", "")) == \
+            ["北京市单位食堂就餐人员", "做好防护"]
+
+
 def test_highlight_passages_marks_every_passage(ix: Index) -> None:
     doc = ix.get_document("bul-b")
     pages = ix.highlight_passages(doc, '"劳动竞赛" 职工')
