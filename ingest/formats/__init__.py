@@ -1,37 +1,42 @@
 """The format registry: which parser reads a file, chosen by its extension."""
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..model import Document, Source
-from .docx import parse_docx
-from .html import parse_html
-from .jsonl import parse_jsonl
-from .pdf import parse_pdf
-from .text import parse_text
 
 Parser = Callable[[Path, bytes, str, Source], list[Document]]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A parser and the name recorded in Source.format."""
+    """A parser (module and function, imported on first use) and the name recorded in Source.
+
+    pdfplumber, bs4 and python-docx take about 0.4 s to import: a command that reads no such
+    file (a search, a batch of text files) should not wait for them.
+    """
 
     name: str
-    parse: Parser
+    module: str  # in this package
+    function: str
+
+    @property
+    def parse(self) -> Parser:
+        return getattr(importlib.import_module(f"{__name__}.{self.module}"), self.function)
 
 
 FORMATS: dict[str, Format] = {
-    ".txt": Format("text", parse_text),
-    ".md": Format("text", parse_text),
-    ".pdf": Format("pdf", parse_pdf),
-    ".docx": Format("docx", parse_docx),
-    ".html": Format("html", parse_html),
-    ".htm": Format("html", parse_html),
-    ".jsonl": Format("jsonl", parse_jsonl),
-    ".jsonl.gz": Format("jsonl", parse_jsonl),
+    ".txt": Format("text", "text", "parse_text"),
+    ".md": Format("text", "text", "parse_text"),
+    ".pdf": Format("pdf", "pdf", "parse_pdf"),
+    ".docx": Format("docx", "docx", "parse_docx"),
+    ".html": Format("html", "html", "parse_html"),
+    ".htm": Format("html", "html", "parse_html"),
+    ".jsonl": Format("jsonl", "jsonl", "parse_jsonl"),
+    ".jsonl.gz": Format("jsonl", "jsonl", "parse_jsonl"),
 }
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(FORMATS)
 
