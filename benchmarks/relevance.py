@@ -108,7 +108,13 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
     app = create_app({"INDEX_PATH": str(index_path), "TESTING": False})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:  # server.run() cannot be stopped before its sockets are closed
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     times = []
     try:
@@ -124,6 +130,8 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
                 e.read()
             times.append(time.perf_counter() - start)
     finally:
+        stop.set()
+        thread.join()
         server.task_dispatcher.shutdown()  # let the handler threads finish before closing
         server.close()
     return times

@@ -27,7 +27,10 @@ def write_batch(inbox: Path, versions: dict[str, int], rng: random.Random, share
         if doc_id in versions and rng.random() > share:
             continue
         v = versions[doc_id] = versions.get(doc_id, 0) + 1
-        body = "\n\n".join([f"第{i}号通知第{v}版。"] + [PARAGRAPH] * 6)
+        # Paragraphs that differ (cut and indexed anew, not served from a cache): a batch
+        # long enough for the kills below to land inside its work, not only in start-up.
+        body = "\n\n".join([f"第{i}号通知第{v}版。"] +
+                           [f"第{n}段（{i}之{v}）{PARAGRAPH}" for n in range(30)])
         (inbox / f"{doc_id}.txt").write_text(
             f"---\ntitle: 第{i}号通知（第{v}版）\ndoc_type: policy\n---\n{body}\n", encoding="utf-8")
     for j in range(JSONL_FILES):
@@ -88,15 +91,29 @@ def test_kill_at_random_points_then_finish(tmp_path):
     seen: dict[str, set[str]] = {}
     command = [sys.executable, "-m", "search_app.cli", "ingest", str(inbox), "--index", str(index),
                "--quiet", "--jobs", "2"]
+    # How long a whole batch takes here: kill times are drawn relative to it, so that the
+    # kills land inside batches on a fast machine and on a slow one.
+    write_batch(inbox, versions, rng, share=1.0)
+    for doc_id, title in expected(versions).items():
+        seen.setdefault(doc_id, set()).add(title)
+    start = time.monotonic()
+    assert subprocess.run(command, cwd=REPO, capture_output=True).returncode == 0
+    whole = time.monotonic() - start
+    start = time.monotonic()  # and how much of that is start-up (nothing changed: no work)
+    assert subprocess.run(command, cwd=REPO, capture_output=True).returncode == 0
+    idle = time.monotonic() - start
     killed = finished = 0
-    for round_ in range(KILLS):
+    for _ in range(3 * KILLS):
+        if killed == KILLS:
+            break
         write_batch(inbox, versions, rng, share=0.4)
         for doc_id, title in expected(versions).items():
             seen.setdefault(doc_id, set()).add(title)
         proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         try:
-            proc.wait(timeout=rng.uniform(0.8, 5.0))
+            # A 0.4 share of the files is about 0.4 of the work: kill inside it (or just before).
+            proc.wait(timeout=rng.uniform(0.9 * idle, idle + 0.4 * (whole - idle)))
             finished += 1
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
@@ -108,8 +125,9 @@ def test_kill_at_random_points_then_finish(tmp_path):
         assert survivors(str(inbox)) == [], "a worker outlived the killed batch"
         if (index / "gongwen-index.json").exists():
             check(index, seen)
-    print(f"{killed} runs killed mid-batch, {finished} finished before the kill")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed mid-batch"
+    print(f"{killed} runs killed mid-batch, {finished} finished before the kill "
+          f"(a whole batch: {whole:.1f} s, of which start-up {idle:.1f} s)")
+    assert killed == KILLS, f"only {killed} runs were killed mid-batch"
 
     final = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr
