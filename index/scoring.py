@@ -66,12 +66,17 @@ _CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
+def _per_index(table: weakref.WeakKeyDictionary, ix: object, make: Callable[[], object]) -> object:
+    """table[ix], made on first use (call with _CACHES_LOCK held)."""
+    got = table.get(ix)
+    if got is None:
+        got = table[ix] = make()
+    return got
+
+
 def _cache_for(ix: object) -> _PostingsCache:
     with _CACHES_LOCK:
-        cache = _CACHES.get(ix)
-        if cache is None:
-            cache = _CACHES[ix] = _PostingsCache(CACHE_POSTINGS)
-        return cache
+        return _per_index(_CACHES, ix, lambda: _PostingsCache(CACHE_POSTINGS))
 
 
 def _read_matcher(m: object) -> tuple[np.ndarray, np.ndarray]:
@@ -350,9 +355,7 @@ _SEGMENT_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _segment_data_for(ix: object, live: set[str]) -> dict[tuple, object]:
     """The index's per-segment store, without entries of segments no longer in it."""
     with _CACHES_LOCK:
-        store = _SEGMENT_DATA.get(ix)
-        if store is None:
-            store = _SEGMENT_DATA[ix] = {}
+        store = _per_index(_SEGMENT_DATA, ix, dict)
         for key in [k for k in store if k[0] not in live]:
             del store[key]
         return store
