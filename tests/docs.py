@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable
 
+from index import Index, create_index, setup_analysis
 from ingest.model import BulletinInfo, Document, Passage, Section
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_5452a5bf9b53dca5.txt"
@@ -69,3 +71,11 @@ class ExplodingDocument(Document):
 
     def to_dict(self) -> dict:
         raise RuntimeError("document unreadable")
+
+
+def build_index(folder: Path, docs: Iterable[Document]) -> Index:
+    """A real index on disk in folder holding docs (the caller closes it)."""
+    setup_analysis()
+    index = create_index(folder)
+    index.add_documents(docs)
+    return index

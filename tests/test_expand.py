@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docs import make_doc
-from index import Index, IndexError_, SearchRequest, create_index, setup_analysis
+from docs import build_index, make_doc
+from index import Index, IndexError_, SearchRequest, setup_analysis
 from index.expand import DEFAULT_SYNONYMS, Expander, load_expander, read_synonyms
 from index.query import Unit, parse_query
 from index.schema import build_schema
@@ -27,9 +27,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("expand") / "ix")
-    index.add_documents(corpus())
+    index = build_index(tmp_path_factory.mktemp("expand") / "ix", corpus())
     yield index
     index.close()
 

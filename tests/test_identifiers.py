@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from docs import SEED, make_doc, reference_bulletin
+from docs import SEED, build_index, make_doc, reference_bulletin
 from index import Index, SearchRequest, create_index, setup_analysis
 from index.analysis import normalize_text
 from index.identifiers import find_identifiers, issue_terms
@@ -86,9 +86,7 @@ def bulletins():
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("ids") / "ix")
-    index.add_documents(numbered_corpus() + bulletins())
+    index = build_index(tmp_path_factory.mktemp("ids") / "ix", numbered_corpus() + bulletins())
     yield index
     index.close()
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from docs import small_corpus
-from index import Index, QueryError, SearchRequest, create_index, setup_analysis
+from docs import build_index, small_corpus
+from index import Index, QueryError, SearchRequest, setup_analysis
 from index.query import Clause, Unit, parse_query
 from index.schema import build_schema
 
@@ -19,9 +19,7 @@ def schema():
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("query") / "ix")
-    index.add_documents(small_corpus())
+    index = build_index(tmp_path_factory.mktemp("query") / "ix", small_corpus())
     yield index
     index.close()
 

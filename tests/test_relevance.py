@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from docs import make_doc
+from docs import build_index, make_doc
 from index import DocumentHit, Index, SearchRequest, create_index, setup_analysis
 from index.analysis import jieba_analyzer
 from index.query import parse_query
@@ -30,9 +30,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("relevance") / "ix")
-    index.add_documents(corpus())
+    index = build_index(tmp_path_factory.mktemp("relevance") / "ix", corpus())
     yield index
     index.close()
 

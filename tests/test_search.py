@@ -6,16 +6,14 @@ import re
 
 import pytest
 
-from docs import BULLETIN_ID, SEED, make_doc, reference_bulletin, small_corpus
-from index import DocumentHit, Index, SearchRequest, create_index, setup_analysis
+from docs import BULLETIN_ID, SEED, build_index, make_doc, reference_bulletin, small_corpus
+from index import DocumentHit, Index, SearchRequest, create_index
 from index.analysis import bigram_analyzer, jieba_analyzer
 
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("search") / "ix")
-    index.add_documents(small_corpus())
+    index = build_index(tmp_path_factory.mktemp("search") / "ix", small_corpus())
     yield index
     index.close()
 
@@ -24,9 +22,7 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
 def bulletin_ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
     if not SEED.exists():
         pytest.skip(f"reference bulletin not found at {SEED} (../shared/seed is absent)")
-    setup_analysis()
-    index = create_index(tmp_path_factory.mktemp("bulletin") / "ix")
-    index.add_documents(small_corpus() + [reference_bulletin()])
+    index = build_index(tmp_path_factory.mktemp("bulletin") / "ix", small_corpus() + [reference_bulletin()])
     yield index
     index.close()
 
