@@ -144,7 +144,7 @@ def _scan(q: str) -> list[tuple[bool, str | None, str, bool]]:
             name, i = FILTER_NAMES[m.group(1)], m.end()
         j = _closing(q, i) if i < n and q[i] in _CLOSE else -1
         if i < n and q[i] == '"' and j < 0:
-            raise QueryError('unbalanced quote in query: close the phrase with a second "')
+            raise QueryError('引号不成对：短语要用一对引号括起，例如 "产业工人队伍"')
         if j >= 0:
             items.append((negated, name, q[i + 1:j], True))
             i = j + 1
@@ -153,7 +153,7 @@ def _scan(q: str) -> list[tuple[bool, str | None, str, bool]]:
         while j < n and not q[j].isspace() and q[j] not in '"“':
             j += 1
         if name is not None and not q[i:j].strip("“”"):
-            raise QueryError(f"nothing after {m.group(0)} in query")
+            raise QueryError(f"“{m.group(0)}”后面没有内容，例如 {m.group(0)}改革")
         items.append((negated, name, q[i:j], False))
         i = j
     return items
@@ -218,7 +218,7 @@ def parse_query(q: str, schema: Schema, expand: Expander | None = None) -> Parse
     ``expand`` (the abbreviation table) adds alternatives to the units it knows.
     """
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long: {len(q)} characters, at most {MAX_QUERY_CHARS}")
+        raise QueryError(f"检索式过长：{len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个")
     items, filters = [], []
     for negated, name, text, quoted in _scan(normalize_text(q)):
         text = text.strip()
@@ -257,17 +257,17 @@ def _blank(value: str | None) -> str | None:
 def validate_request(req: SearchRequest) -> None:
     """Raise QueryError for a request that cannot be searched as given."""
     if req.page < 1:
-        raise QueryError(f"page must be 1 or more, not {req.page}")
+        raise QueryError(f"page 应为 1 或更大，而不是 {req.page}")
     if not 1 <= req.per_page <= MAX_PER_PAGE:
-        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}, not {req.per_page}")
+        raise QueryError(f"per_page 应在 1 到 {MAX_PER_PAGE} 之间，而不是 {req.per_page}")
     if req.passages_per_doc < 0:
-        raise QueryError("passages_per_doc must be 0 or more")
+        raise QueryError(f"passages_per_doc 应为 0 或更大，而不是 {req.passages_per_doc}")
     if req.sort not in SORTS:
-        raise QueryError(f"unknown sort {req.sort!r}: use one of {', '.join(SORTS)}")
+        raise QueryError(f"未知的排序“{req.sort}”：应为 {' / '.join(SORTS)} 之一")
     if req.date_from and req.date_to and req.date_from > req.date_to:
-        raise QueryError(f"date_from {req.date_from} is after date_to {req.date_to}")
+        raise QueryError(f"起始日期 {req.date_from} 晚于截止日期 {req.date_to}")
     if _blank(req.doc_type) and req.doc_type.strip() not in DOC_TYPES:
-        raise QueryError(f"unknown doc_type {req.doc_type!r}: use one of {', '.join(DOC_TYPES)}")
+        raise QueryError(f"未知的文档类型“{req.doc_type}”：应为 {' / '.join(DOC_TYPES)} 之一")
 
 
 # -- whoosh query building -------------------------------------------------------------
@@ -329,14 +329,14 @@ def clause_query(schema: Schema, clause: Clause, pairs: tuple) -> Query | None:
 
 def _parse_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", text):
-        raise QueryError(f"year must be four digits, not {text!r}")
+        raise QueryError(f"年份应为四位数字，而不是“{text}”")
     return int(text)
 
 
 def _filter_query(schema: Schema, name: str, value: str) -> Query | None:
     if name == "doc_type":
         if value not in DOC_TYPES:
-            raise QueryError(f"unknown doc_type {value!r}: use one of {', '.join(DOC_TYPES)}")
+            raise QueryError(f"未知的文档类型“{value}”：应为 {' / '.join(DOC_TYPES)} 之一")
         return Term("doc_type", value)
     if name == "kind":
         return Term("kind", value)

@@ -22,6 +22,7 @@ from index.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, h
 from index.ranking import (RankParams, TextFeatures, bm25_scores, make_plan, match_mask,
                            query_records)
 from index.scoring import Corpus, corpus_for
+from index.similar import Shingles, same_as, shingles
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
@@ -37,7 +38,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
     schema = searcher.schema
     parsed = parse_query(req.q, schema, load_expander() if req.expand else None)
     if is_empty(parsed, req):
-        raise QueryError("empty query: type some words or choose a filter")
+        raise QueryError("检索式为空：请输入检索词或选择筛选条件")
     corpus = corpus_for(searcher)
     plan = make_plan(schema, parsed, params)
     boosts = np.zeros(corpus.size, dtype=np.float32)
@@ -67,9 +68,10 @@ def run_search(searcher: Searcher, req: SearchRequest,
     shown = [int(n) for n in order[start:start + req.per_page]]
     docs = [stored.get(n) for n in shown]
     marker = Highlighter(schema, parsed)
+    repeats = same_as([d.doc_id for d in docs], lambda i: stored.shingles(shown[i]))
     hits = tuple(_document_hit(d, stored.text(n) if req.passages_per_doc else "",
-                               float(final[n]), features, req, marker)
-                 for d, n in zip(docs, shown))
+                               float(final[n]), features, req, marker, repeat)
+                 for d, n, repeat in zip(docs, shown, repeats))
     return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
                          hits=hits, expansions=parsed.expansions,
                          facets=_facets(corpus, matches))
@@ -93,6 +95,10 @@ class _StoredDocs:
     def text(self, docnum: int) -> str:
         """Title and passages, normalized like the query (cached per searcher)."""
         return self.corpus.cached(("text", docnum), lambda: _doc_text(self.get(docnum)))
+
+    def shingles(self, docnum: int) -> Shingles:
+        """The normalized text's character bigrams (cached per searcher)."""
+        return self.corpus.cached(("shingles", docnum), lambda: shingles(self.text(docnum)))
 
 
 def _top(values: np.ndarray, candidates: np.ndarray, k: int) -> np.ndarray:
@@ -195,7 +201,7 @@ def _passage_norms(doc: Document, doc_text: str) -> dict[str, str]:
 
 
 def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeatures,
-                  req: SearchRequest, marker: Highlighter) -> DocumentHit:
+                  req: SearchRequest, marker: Highlighter, repeat: str | None) -> DocumentHit:
     by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
     sections = _section_of(doc)
     norms = _passage_norms(doc, doc_text) if req.passages_per_doc else {}
@@ -211,7 +217,7 @@ def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeat
     return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=marker.title(doc.title),
                        doc_type=doc.doc_type, kind=doc.kind, date=doc.date, issuer=doc.issuer,
                        doc_number=doc.doc_number, issue=issue, sample=doc.sample, score=score,
-                       passages=passages)
+                       passages=passages, same_as=repeat)
 
 
 def highlight_document(schema: Schema, doc: Document, q: str,

@@ -66,6 +66,7 @@ class DocumentHit:
     sample: bool
     score: float
     passages: tuple[PassageHit, ...] = ()
+    same_as: str | None = None  # doc_id of a hit above it on the page with the same text
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "title": self.title, "title_html": self.title_html,
@@ -73,7 +74,7 @@ class DocumentHit:
                 "date": self.date.isoformat() if self.date else None,
                 "issuer": self.issuer, "doc_number": self.doc_number, "issue": self.issue,
                 "sample": self.sample, "score": round(self.score, 4),
-                "passages": [p.to_dict() for p in self.passages]}
+                "passages": [p.to_dict() for p in self.passages], "same_as": self.same_as}
 
 
 @dataclass(frozen=True)

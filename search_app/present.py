@@ -5,6 +5,7 @@ import datetime as dt
 import html
 import re
 
+from index import SearchResults
 from ingest.model import Document
 
 TYPE_LABELS = {"bulletin": "工作简报", "policy": "政策文件", "other": "其他"}
@@ -33,6 +34,17 @@ def type_label(doc_type: str | None) -> str:
 def page_label(page: int | None) -> str:
     """第3页, or empty when the page is unknown."""
     return f"第{page}页" if page else ""
+
+
+def repeat_numbers(results: SearchResults) -> dict[str, int]:
+    """doc_id of a hit that repeats one above it → that hit's number in the list."""
+    first = (results.page - 1) * results.per_page + 1
+    numbers = {hit.doc_id: n for n, hit in enumerate(results.hits, start=first)}
+    return {hit.doc_id: numbers[hit.same_as] for hit in results.hits if hit.same_as in numbers}
+
+
+def repeat_label(number: int) -> str:
+    return f"与第 {number} 条内容基本相同"
 
 
 def mark_to_brackets(marked_html: str) -> str:

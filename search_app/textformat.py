@@ -6,7 +6,7 @@ import math
 from index import SearchResults
 from ingest.model import Document
 from search_app.present import (SAMPLE_BADGE, cn_date, mark_to_brackets, metadata_rows,
-                                page_label, type_label)
+                                page_label, repeat_label, repeat_numbers, type_label)
 
 
 def format_results(results: SearchResults) -> str:
@@ -18,6 +18,7 @@ def format_results(results: SearchResults) -> str:
     if not results.hits:
         lines.append("没有找到相关文档。" if not results.total else "该页没有结果。")
     first = (results.page - 1) * results.per_page + 1
+    repeats = repeat_numbers(results)
     for n, hit in enumerate(results.hits, start=first):
         lines.append("")
         badge = f" [{SAMPLE_BADGE}]" if hit.sample else ""
@@ -25,6 +26,8 @@ def format_results(results: SearchResults) -> str:
         meta = [type_label(hit.doc_type), hit.issue, cn_date(hit.date), hit.issuer,
                 hit.doc_number]
         lines.append("   " + " · ".join(m for m in meta if m))
+        if hit.doc_id in repeats:
+            lines.append("   " + repeat_label(repeats[hit.doc_id]))
         for passage in hit.passages:
             where = " ".join(x for x in (passage.id, page_label(passage.page)) if x)
             lines.append(f"   [{where}] {mark_to_brackets(passage.html)}")

@@ -22,6 +22,7 @@ bp.add_app_template_filter(present.cn_date, "cn_date")
 bp.add_app_template_filter(present.type_label, "type_label")
 bp.add_app_template_filter(present.page_label, "page_label")
 bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
+bp.add_app_template_global(present.repeat_label, "repeat_label")
 
 
 @bp.app_template_global()
@@ -54,7 +55,7 @@ def search() -> tuple[str, int]:
         return render_template("search.html", error=f"检索式有误：{e}", **context), 400
     return render_template("search.html", results=results, request_=search_request,
                            pages=page_numbers(results), facets=facet_links(results),
-                           **context), 200
+                           repeats=present.repeat_numbers(results), **context), 200
 
 
 def page_numbers(results: SearchResults, window: int = 4) -> list[int]:

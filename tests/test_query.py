@@ -72,7 +72,7 @@ def test_unknown_prefix_is_plain_text(schema) -> None:
 
 @pytest.mark.parametrize("q", ['"产业工人', '产业工人"', '"a" "b', '“a” "b'])
 def test_unbalanced_ascii_quotes(schema, q: str) -> None:
-    with pytest.raises(QueryError, match="unbalanced quote"):
+    with pytest.raises(QueryError, match="引号不成对"):
         parse_query(q, schema)
 
 
@@ -84,7 +84,7 @@ def test_unpaired_curly_quotes_are_punctuation(schema, q: str) -> None:
 
 
 def test_query_too_long(schema) -> None:
-    with pytest.raises(QueryError, match="too long"):
+    with pytest.raises(QueryError, match="检索式过长"):
         parse_query("改革" * 251, schema)
 
 
@@ -95,17 +95,17 @@ def test_stop_words_alone_are_still_searched(schema) -> None:
 # -- malformed requests ------------------------------------------------------------------
 
 @pytest.mark.parametrize("req, message", [
-    (SearchRequest(q=""), "empty query"),
-    (SearchRequest(q="   "), "empty query"),
-    (SearchRequest(q="改革", page=0), "page must be"),
-    (SearchRequest(q="改革", per_page=0), "per_page"),
-    (SearchRequest(q="改革", sort="title"), "unknown sort"),
-    (SearchRequest(q="改革", doc_type="memo"), "unknown doc_type"),
+    (SearchRequest(q=""), "检索式为空"),
+    (SearchRequest(q="   "), "检索式为空"),
+    (SearchRequest(q="改革", page=0), "page 应为 1 或更大，而不是 0"),
+    (SearchRequest(q="改革", per_page=0), "per_page 应在 1 到 100 之间"),
+    (SearchRequest(q="改革", sort="title"), "未知的排序“title”：应为 relevance / date 之一"),
+    (SearchRequest(q="改革", doc_type="memo"), "未知的文档类型“memo”"),
     (SearchRequest(q="改革", date_from=dt.date(2021, 2, 1), date_to=dt.date(2021, 1, 1)),
-     "after date_to"),
-    (SearchRequest(q="改革 year:21"), "four digits"),
-    (SearchRequest(q="改革 type:memo"), "unknown doc_type"),
-    (SearchRequest(q="title: 改革"), "nothing after title:"),
+     "起始日期 2021-02-01 晚于截止日期 2021-01-01"),
+    (SearchRequest(q="改革 year:21"), "年份应为四位数字，而不是“21”"),
+    (SearchRequest(q="改革 type:memo"), "未知的文档类型“memo”"),
+    (SearchRequest(q="title: 改革"), "“title:”后面没有内容"),
 ])
 def test_malformed_requests_raise_query_error(ix: Index, req: SearchRequest, message: str) -> None:
     with pytest.raises(QueryError, match=message) as caught:

