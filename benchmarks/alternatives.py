@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import baseline, datasets, metrics  # noqa: E402
-from benchmarks.relevance import _index_for  # noqa: E402
+from benchmarks.relevance import index_for  # noqa: E402
 
 PASSAGE, STRIDE = 300, 250  # dense passages: characters, and the step between their starts
 
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     rows["bm25-both"], _ = baseline.run(baseline.both_tokens, [r.id for r in qs.records],
                                         [r.full_text for r in qs.records], qs.queries)
     with tempfile.TemporaryDirectory(prefix="gongwen-alternatives-") as tmp:
-        index_path, _ = _index_for(qs, args, Path(tmp))
+        index_path, _ = index_for(qs, args, Path(tmp))
         with open_index(index_path) as index:
             hits = engine_runs(index, qs.queries)
             rows["gongwen"] = {q: [h.doc_id for h in hs] for q, hs in hits.items()}

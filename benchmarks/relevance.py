@@ -146,7 +146,7 @@ def row(name: str, scores: dict[str, float], times: list[float]) -> str:
     return f"{name:<28}{cells} {ms(times, 50):>8.1f} {ms(times, 95):>8.1f}"
 
 
-def _index_for(qs: datasets.QuestionSet, args: argparse.Namespace,
+def index_for(qs: datasets.QuestionSet, args: argparse.Namespace,
                tmp: Path) -> tuple[Path, float | None]:
     """An index of the set: reused from --work when it is there, else built now."""
     if args.work is None:
@@ -178,7 +178,7 @@ def bench_set(name: str, args: argparse.Namespace) -> dict[str, dict[str, float]
         results[bname] = metrics.evaluate(runs, qs.qrels)
         print(row(bname, results[bname], times), flush=True)
     with tempfile.TemporaryDirectory(prefix=f"gongwen-bench-{name}-") as tmp:
-        index_path, build_s = _index_for(qs, args, Path(tmp))
+        index_path, build_s = index_for(qs, args, Path(tmp))
         variants = [("gongwen", {}, {})] + (list(ABLATIONS) if args.ablations else [])
         with open_index(index_path) as index:
             for label, request_changes, param_changes in variants:

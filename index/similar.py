@@ -1,8 +1,8 @@
 """Which hits on a page repeat another hit: the same notice re-posted, one article in two versions.
 
 Re-posts differ in a header line or a site's boilerplate, so the test is the share of
-character bigrams two texts have in common (Jaccard), not equality. A news story about a
-notice shares a third to a half of its bigrams; a re-post shares well over nine tenths.
+character bigrams two texts have in common (Jaccard), not equality: the re-posts seen among
+ncp_policies' hits share 0.93 and more; a news story that quotes a notice, far less.
 """
 from __future__ import annotations
 

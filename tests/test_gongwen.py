@@ -164,6 +164,14 @@ def test_issuer_from_the_signature_when_the_title_has_none(tmp_path: Path) -> No
     assert [p.text for p in doc.passages()] == ["为切实做好安全生产工作，决定在全县开展安全生产大检查。"]
 
 
+def test_a_forwarded_notice_is_issued_by_its_signer_not_the_organ_it_forwards(
+        tmp_path: Path) -> None:
+    doc = _parse(tmp_path, "转发示例州总工会关于举办职工技能大赛的通知\n\n各乡镇总工会：\n\n"
+                           "现将示例州总工会的通知转发给你们，请遵照执行。\n\n"
+                           "示例县总工会\n\n2021年3月5日\n")
+    assert (doc.issuer, doc.kind, doc.date) == ("示例县总工会", "通知", dt.date(2021, 3, 5))
+
+
 @pytest.mark.parametrize("title, kind", [
     ("国务院办公厅关于加快发展体育竞赛表演产业的指导意见", "意见"),
     ("国务院办公厅关于黄金经济政策有关问题的复函", "函"),

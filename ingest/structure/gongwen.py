@@ -18,6 +18,8 @@ _JUNK = re.compile(r"^(\d{6}|[★*].*|(绝密|机密|秘密|特急|加急|平急
 _NOTE = re.compile(r"^[（(](此件|本文|此文|本件)[^（）()]{0,24}[）)]$")
 _PRINTED = re.compile(r"^.{2,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
 _ISSUER_TITLE = re.compile(r"^(.{2,60}?)(?:关于|转发|印发|批转|对)")
+# 转发示例州总工会关于…的通知: the organ named is the one forwarded, not the sender.
+_VERB_FIRST = re.compile(r"^(关于)?(转发|印发|批转)")
 _ORG_END = re.compile(r"(院|厅|部|委|局|办|会|室|府|署|行|处|组|所|社|团|军|中心|公司|政府|委员会|党委)$")
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）() 、]{2,60}$")
 
@@ -88,7 +90,7 @@ def _front(blocks: Sequence[Block]) -> tuple[list[str], str | None, str | None, 
 def issuer_from_title(title: str) -> str | None:
     """国务院办公厅关于… → 国务院办公厅; 国务院、中央军委关于… → 国务院、中央军委."""
     match = _ISSUER_TITLE.match(title)
-    if not match or not _ORG_END.search(match.group(1)):
+    if not match or not _ORG_END.search(match.group(1)) or _VERB_FIRST.match(title):
         return None
     return match.group(1)
 
