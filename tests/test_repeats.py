@@ -1,12 +1,15 @@
 """A notice posted twice shows as one original and one repeat, in the API, the page and the CLI."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from index.similar import jaccard, same_as, shingles
+from index.analysis import normalize_text
+from index.similar import SAME_TEXT, _same, jaccard, same_as, shingles
+from render import DATA
 from search_app.cli import cli
 
 BODY = """各县市总工会：
@@ -97,3 +100,21 @@ def test_same_text_threshold() -> None:
     assert same_as(["a", "b", "c", "d"], sets.__getitem__) == [None, None, "a", "a"]
     assert same_as([], sets.__getitem__) == []
     assert same_as(["x", "y"], [shingles(""), shingles("")].__getitem__) == [None, None]
+
+
+@pytest.mark.skipif(not (DATA / "ncp_policies" / "corpus.jsonl").is_file(), reason="no ncp data")
+def test_the_sketch_never_changes_the_answer_on_real_reposts() -> None:
+    # Every pair of ncp_policies documents near enough in size to be compared: the sketch
+    # must rule out only pairs whose exact Jaccard is below the threshold.
+    rows = [json.loads(line) for line in (DATA / "ncp_policies" / "corpus.jsonl").open()]
+    found = sorted((shingles(normalize_text(r["text"])) for r in rows), key=lambda s: len(s.grams))
+    compared = same = 0
+    for i, a in enumerate(found):
+        for b in found[i + 1:]:
+            if len(a.grams) < SAME_TEXT * len(b.grams):
+                break
+            compared += 1
+            exact = jaccard(a.grams, b.grams) >= SAME_TEXT
+            same += exact
+            assert _same(a, b, SAME_TEXT) == exact
+    assert compared > 10_000 and same > 50  # the corpus is full of re-posted notices
