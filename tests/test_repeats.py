@@ -38,8 +38,8 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from search_app.store import prepare_analysis
 
     folder = tmp_path_factory.mktemp("repeats")
+    (folder / "in").mkdir()
     for name, text in {"original.txt": ORIGINAL, "repost.txt": REPOST, "story.txt": STORY}.items():
-        (folder / "in").mkdir(exist_ok=True)
         (folder / "in" / name).write_text(text, encoding="utf-8")
     prepare_analysis()
     summary = ingest_into_index([folder / "in"], folder / "index")
