@@ -104,7 +104,7 @@ def dense_runs(qs: datasets.QuestionSet, engine: dict[str, list[str]]) -> dict[s
 
 def repeat_loss(qs: datasets.QuestionSet, runs: dict[str, list[str]]) -> float:
     """Mean nDCG@10 lost on questions where every hit above the judged one repeats it."""
-    from index.similar import SAME_TEXT, jaccard, shingles
+    from index import SAME_TEXT, jaccard, shingles
 
     grams = {r.id: shingles(r.text).grams for r in qs.records}
     lost = 0.0

@@ -15,7 +15,6 @@ in the same run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import shutil
 import sys
@@ -69,18 +68,14 @@ Search = Callable[[str], list[str]]
 
 def _engine(index, request_changes: dict, param_changes: dict) -> Search:
     """A function question → ranked doc ids (top 100), for the engine or one of its variants."""
-    from index import QueryError, SearchRequest
-    from index.search import DEFAULT_PARAMS, run_search
+    from index import QueryError, RankParams, SearchRequest
 
-    params = dataclasses.replace(DEFAULT_PARAMS, **param_changes)
+    params = RankParams(**param_changes)
 
     def search(question: str) -> list[str]:
         req = SearchRequest(q=question, per_page=100, passages_per_doc=1, **request_changes)
         try:
-            if param_changes:  # ranking parameters are not part of the public request
-                res = run_search(index._searcher(), req, params)
-            else:
-                res = index.search(req)
+            res = index.search(req, params)  # ranking parameters are not part of the request
         except QueryError:
             return []
         return [h.doc_id for h in res.hits]

@@ -2,7 +2,7 @@
 
 whoosh's own ``Positions`` format pickles a list of deltas for every posting; with tens of
 millions of postings, that pickling is a large share of an indexing run. Packed positions
-are a byte slice of one array, so the bulk writer (:mod:`index.bulk`) makes a posting's
+are a byte slice of one array, so the bulk writer (:mod:`index.write.bulk`) makes a posting's
 value without a Python call, and whoosh's writers, readers and phrase queries use the format
 through its ``encode``/``decode_*`` methods like any other.
 """
@@ -13,7 +13,7 @@ from typing import Iterable
 
 from whoosh import formats
 
-ITEM = "I"  # unsigned 32-bit, native byte order (as numpy writes them in index.bulk)
+ITEM = "I"  # unsigned 32-bit, native byte order (as numpy writes them in index.write.bulk)
 assert array(ITEM).itemsize == 4
 
 

@@ -4,21 +4,27 @@ One record per Document: title, the whole body (headings, passages and a line of
 metadata, one per line), the filter and ranking fields, and the Document as stored JSON —
 the only stored field, read for the page of hits being shown. Passages are not indexed on
 their own: the best passages of the documents shown are chosen at query time
-(:mod:`index.search`), which halves the postings a build writes.
+(:mod:`index.search.run`), which halves the postings a build writes.
 
 Text fields store positions packed (:mod:`index.positions`).
 """
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import jieba
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import Term
+from whoosh.searching import Searcher
 
-from index.analysis import bigram_analyzer, jieba_analyzer, normalize_doc_number
-from index.authority import ranking_fields
+from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
+                            normalize_doc_number)
+from index.analysis.terms import ranking_fields
 from index.positions import PackedPositions
+from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
@@ -49,7 +55,7 @@ def build_schema() -> Schema:
         kind=ID,
         issuer=_text(bigrams),
         doc_number=ID,
-        # One term per value (shift_step=0): filters read the columns (index.search), so
+        # One term per value (shift_step=0): filters read the columns (index.search.run), so
         # whoosh's extra range terms (eight per value) would only slow indexing down.
         year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
         date=NUMERIC(int, bits=32, sortable=True, shift_step=0),  # yyyymmdd, 0 when undated
@@ -57,8 +63,8 @@ def build_schema() -> Schema:
         source_path=ID(sortable=True),
         source_sha256=ID(sortable=True),
         issue=KEYWORD,  # ranking (issue 3): 2021年第12期 第12期 总第38期
-        cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.authority)
-        work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.authority)
+        cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
+        work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
         doc=STORED,
     )
 
@@ -97,7 +103,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "sample": doc.sample,
         "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
     }
-    record.update(ranking_fields(doc))  # issue 3: index.authority
+    record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
     if doc.kind:
         record["kind"] = doc.kind
     if doc.issuer:
@@ -109,3 +115,43 @@ def document_record(doc: Document) -> dict[str, Any]:
         if doc.source.sha256:
             record["source_sha256"] = doc.source.sha256
     return record
+
+
+def doc_numbers(searcher: Searcher, doc_id: str | None = None) -> list[int]:
+    """Record numbers of the documents (all, or the one with doc_id) a searcher sees."""
+    if doc_id is None:
+        return list(searcher.docs_for_query(Term("role", "doc")))
+    # The doc_id term alone: intersecting it with role=doc would walk every document.
+    return [n for n in searcher.docs_for_query(Term("doc_id", doc_id))
+            if "doc" in searcher.stored_fields(n)]
+
+
+def rebuild_hint(path: Path) -> str:
+    """The command that rebuilds the index at path."""
+    return f"rebuild it: gongwen ingest --rebuild --index {path} PATH..."
+
+
+def current_version() -> dict[str, Any]:
+    """What this program writes into an index it builds: schema and analysis identity."""
+    from index.analysis import _STATE  # the dictionaries this process loaded
+
+    return {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint(),
+            "analyzer_version": ANALYZER_VERSION, "jieba": jieba.__version__,
+            "dictionaries": sorted(p.name for p, _ in _STATE.loaded)}
+
+
+def _describe(v: dict[str, Any]) -> str:
+    dicts = ", ".join(v.get("dictionaries") or []) or "?"
+    return (f"schema {v.get('schema_version', 'unknown')}, analysis {v.get('analysis', 'unknown')} "
+            f"(analyzer {v.get('analyzer_version', '?')}, jieba {v.get('jieba', '?')}, "
+            f"dictionary {dicts})")
+
+
+def check_version(root: Path, pointer: dict[str, Any]) -> None:
+    """IndexVersionError, naming the fix, unless the index was built the way we would build it."""
+    wanted = current_version()
+    if pointer.get("schema_version") != wanted["schema_version"] or \
+            pointer.get("analysis") != wanted["analysis"]:
+        raise IndexVersionError(
+            f"index at {root} was built with {_describe(pointer)}; this program uses "
+            f"{_describe(wanted)}; {rebuild_hint(root)}")

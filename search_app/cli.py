@@ -13,8 +13,7 @@ from typing import IO, Any, TypeVar
 import click
 import waitress
 
-from index import Index, IndexError_, QueryError, open_index
-from index.types import SORTS
+from index import SORTS, Index, IndexError_, QueryError, open_index
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
 from search_app.config import default_config

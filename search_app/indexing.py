@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.store import is_index
-from index.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
+from index import PARSE_SECONDS, Failure, SyncReport, is_index, sync_paths
 
 
 @dataclass(frozen=True)

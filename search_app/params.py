@@ -5,8 +5,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from index import SearchRequest
-from index.types import SORTS
+from index import SORTS, SearchRequest
 from ingest.model import DOC_TYPES
 
 # Filters that make an empty query meaningful (browse by type, year, date …).

@@ -12,8 +12,9 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from index import fastjieba, setup_analysis
-from index.bulk import BulkSegmentWriter
+from index import setup_analysis
+from index.analysis import fastjieba
+from index.write.bulk import BulkSegmentWriter
 from index.schema import build_schema, document_record
 from ingest import ingest_paths
 from render import DATA, REPO

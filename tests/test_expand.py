@@ -9,8 +9,8 @@ import pytest
 
 from docs import build_index, make_doc
 from index import Index, IndexError_, SearchRequest, setup_analysis
-from index.expand import DEFAULT_SYNONYMS, Expander, load_expander, read_synonyms
-from index.query import Unit, parse_query
+from index.search.expand import DEFAULT_SYNONYMS, Expander, load_expander, read_synonyms
+from index.search.query import Unit, parse_query
 from index.schema import build_schema
 
 

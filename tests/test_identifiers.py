@@ -9,7 +9,7 @@ import pytest
 from docs import SEED, build_index, make_doc, reference_bulletin
 from index import Index, SearchRequest, create_index, setup_analysis
 from index.analysis import normalize_text
-from index.identifiers import find_identifiers, issue_terms
+from index.search.identifiers import find_identifiers, issue_terms
 from ingest.model import BulletinInfo
 from render import DATA
 

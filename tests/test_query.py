@@ -7,7 +7,7 @@ import pytest
 
 from docs import build_index, small_corpus
 from index import Index, QueryError, SearchRequest, setup_analysis
-from index.query import Clause, Unit, parse_query
+from index.search.query import Clause, Unit, parse_query
 from index.schema import build_schema
 
 

@@ -6,7 +6,7 @@ import pytest
 from docs import build_index, make_doc
 from index import DocumentHit, Index, SearchRequest, create_index, setup_analysis
 from index.analysis import jieba_analyzer
-from index.query import parse_query
+from index.search.query import parse_query
 from index.schema import build_schema
 from ingest.model import Reference
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.analysis import normalize_text
-from index.similar import SAME_TEXT, _same, jaccard, same_as, shingles
+from index.search.similar import SAME_TEXT, _same, jaccard, same_as, shingles
 from render import DATA
 from search_app.cli import cli
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from batch_support import all_ids, found, summary_counts, write_doc, write_jsonl
-from index.generations import WriteLock, read_pointer
+from index.layout import WriteLock, read_pointer
 from search_app.cli import cli
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from batch_support import REPO, Server, cli, write_doc
 from index.analysis import ANALYZER_VERSION, analysis_fingerprint
-from index.generations import write_json_atomic
+from index.layout import write_json_atomic
 from index.schema import SCHEMA_VERSION
 
 

@@ -18,9 +18,10 @@ from whoosh.index import FileIndex
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
-from index import generations as gen
-from index.store import WRITER_POOL_MB, merge_small, open_whoosh
-from index.workers import Item, ItemResult, Task, TaskResult
+from index import layout as gen
+from index.layout import open_whoosh
+from index.write.merge import WRITER_POOL_MB, merge_small
+from index.write.workers import Item, ItemResult, Task, TaskResult
 
 COMMIT_SECONDS = 1.0  # commit at most this often (and at the end)
 TASK_BYTES = 4 * 1024 * 1024  # source bytes per task (one staged segment each)

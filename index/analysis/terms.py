@@ -1,31 +1,33 @@
-"""What the index records about a document for ranking beyond its words: the works it cites,
-the work it belongs to, and its bulletin issue numbers.
+"""Terms both paths compute alike from a document or a query: a title as an index term, the
+terms of a bulletin issue, and the ranking fields of a record (issue, cites, work).
 
-Citation prior. Official documents cite the documents they rest on by title, in 《…》: a
-notice cites the opinion it implements, a judicial interpretation the law it interprets. How
-many documents in the index cite a work is a measure of its authority that comes from the
-corpus itself (as links do on the web). A document's BM25 score is multiplied by
-``1 + weight · ln(1 + citations of its work)``, so that among documents that match a question
-about as well, the one the corpus leans on comes first; the prior never makes a document match.
-
+The write path puts them in the index (:mod:`index.schema`); the search path looks them up
+(:mod:`index.search.identifiers`, :mod:`index.search.authority`, :mod:`index.search.ranking`).
 A record's *work* is its title, less an article designation (中华人民共和国民法典 第九百四十九条
 → 中华人民共和国民法典), or its bulletin's name.
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import re
 from typing import Any
 
-import numpy as np
-
 from index.analysis import normalize_text
-from index.identifiers import issue_terms
 from ingest.model import Document
 
 _ARTICLE = re.compile(r"\s*第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?\s*$")
 _CITED = re.compile(r"《([^《》\n]{1,120})》")
+
+
+def issue_terms(year: int | None, number: int | None, total: int | None) -> tuple[str, ...]:
+    """The `issue` field terms of a bulletin issue: 2021年第12期, 第12期, 总第38期."""
+    out = []
+    if number is not None:
+        if year is not None:
+            out.append(f"{year}年第{number}期")
+        out.append(f"第{number}期")
+    if total is not None:
+        out.append(f"总第{total}期")
+    return tuple(out)
 
 
 def title_key(title: str) -> str:
@@ -60,26 +62,3 @@ def ranking_fields(doc: Document) -> dict[str, Any]:
             out["issue"] = " ".join(terms + tuple(name + t for t in terms if name))
     return out
 
-
-def citation_counts(corpus: Any) -> np.ndarray:
-    """For every record, how many records cite its work (0 where unknown)."""
-    def build() -> np.ndarray:
-        if "work" not in corpus.searcher.schema or "cites" not in corpus.searcher.schema:
-            return np.zeros(corpus.size, dtype=np.float32)
-        cited: Counter[str] = Counter()
-        for leaf in corpus.leaves:  # per segment: a new commit reads only its own segment
-            cited.update(corpus.per_segment(leaf, ("cites",), lambda leaf=leaf: _cites(leaf)))
-        codes, works = corpus.codes("work")
-        counts = np.array([cited.get(w, 0) if w else 0 for w in works], dtype=np.float32)
-        return counts[codes]
-
-    return corpus.cached(("citations",), build, keep=True)
-
-
-def _cites(leaf: Any) -> dict[str, int]:
-    """How many records of one segment cite each title."""
-    reader = leaf.reader
-    if "cites" not in reader.indexed_field_names():
-        return {}
-    return {term.decode("utf-8"): info.doc_frequency()  # whoosh yields the terms as bytes
-            for term, info in reader.iter_field("cites")}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from whoosh.fields import Schema
 
 from index.analysis import is_cjk_char, normalize_text, token_spans
-from index.query import ParsedQuery, tokens
+from index.search.query import ParsedQuery, tokens
 
 LONG_PASSAGE = 300  # longer passages are shown as a fragment around their matches
 FRAGMENT_CHARS = 240

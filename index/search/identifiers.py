@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import normalize_doc_number
+from index.analysis.terms import issue_terms
 
 # After normalize_text: （ → (, ［ → [, ﹝ → 〔; 〔 【 〖 stay as they are.
 _OPEN, _CLOSE = r"〔\[(【〖{", r"〕\])】〗}"
@@ -30,18 +31,6 @@ class Identifier:
     kind: str
     text: str  # as typed (normalized), for highlighting and display
     terms: tuple[str, ...]  # index terms, most specific first: any of them is a match
-
-
-def issue_terms(year: int | None, number: int | None, total: int | None) -> tuple[str, ...]:
-    """The `issue` field terms of a bulletin issue: 2021年第12期, 第12期, 总第38期."""
-    out = []
-    if number is not None:
-        if year is not None:
-            out.append(f"{year}年第{number}期")
-        out.append(f"第{number}期")
-    if total is not None:
-        out.append(f"总第{total}期")
-    return tuple(out)
 
 
 def _doc_number_terms(org: str, year: str, num: str) -> tuple[str, ...]:

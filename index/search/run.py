@@ -1,7 +1,7 @@
 """Ranking documents, choosing their best passages, highlights and facets.
 
 A search parses the query (expanding abbreviations unless asked not to), finds the matching
-document records and scores them in numpy (:mod:`index.ranking`, :mod:`index.scoring`),
+document records and scores them in numpy (:mod:`index.search.ranking`, :mod:`index.search.scoring`),
 re-ranks the best few on their text, and reads stored JSON for the documents shown only.
 Their passages are scored against the query's words and bigrams, the best
 ``passages_per_doc`` kept and highlighted. The total and the facets count every match.
@@ -15,14 +15,14 @@ from whoosh.query import NumericRange, Query, Term
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_text
-from index.expand import load_expander
-from index.highlight import Highlighter
-from index.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
-                         is_empty, parse_query, validate_request)
-from index.ranking import (RankParams, TextFeatures, bm25_scores, make_plan, match_mask,
-                           query_records)
-from index.scoring import Corpus, corpus_for
-from index.similar import Shingles, same_as, shingles
+from index.search.expand import load_expander
+from index.search.highlight import Highlighter
+from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
+                                is_empty, parse_query, validate_request)
+from index.search.ranking import (RankParams, TextFeatures, bm25_scores, make_plan,
+                                  match_mask, query_records)
+from index.search.scoring import Corpus, corpus_for
+from index.search.similar import Shingles, same_as, shingles
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 

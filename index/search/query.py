@@ -3,11 +3,11 @@
 Syntax: words are ANDed; ``"…"`` (or balanced ``“…”``) is an exact phrase; ``-word``
 excludes; ``title:`` ``issuer:`` ``year:`` ``type:`` ``kind:`` ``number:`` (or 标题 发文机关 年份
 类型 文种 文号) add a filter. A 发文字号 or an issue number (国办发〔2019〕6号, 第12期) in any bracket
-or width form becomes an identifier clause (:mod:`index.identifiers`).
+or width form becomes an identifier clause (:mod:`index.search.identifiers`).
 
 A question (a question word, a ？ at the end) or a sentence of more than
 :data:`LONG_QUERY_WORDS` words is not ANDed word by word: its question words are dropped, its
-function words left out of its units, and its units weighed by ranking (:mod:`index.ranking`).
+function words left out of its units, and its units weighed by ranking (:mod:`index.search.ranking`).
 
 Every term is searched in a jieba field OR its character-bigram twin, so a word that jieba
 cuts differently in the text, or does not know, is still found. A bare term is cut into
@@ -26,12 +26,13 @@ from whoosh.fields import Schema
 from whoosh.query import And, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import STOPWORDS, is_cjk_char, normalize_doc_number, normalize_text
-from index.identifiers import Identifier, find_identifiers
+from index.search.identifiers import Identifier, find_identifiers
+from index.search.units import Unit
 from index.types import SORTS, QueryError, SearchRequest
 from ingest.model import DOC_TYPES
 
 if TYPE_CHECKING:
-    from index.expand import Expander
+    from index.search.expand import Expander
 
 __all__ = ["normalize_doc_number", "Unit", "Clause", "ParsedQuery", "parse_query",
            "validate_request", "clause_query", "filter_queries", "QUESTION_WORDS"]
@@ -75,19 +76,6 @@ def _closing(q: str, i: int) -> int:
         return q.find('"', i + 1)
     ends = [j for j in (q.find("”", i + 1), q.find('"', i + 1)) if j >= 0]
     return min(ends) if ends else -1
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A piece of a bare term matched as a whole: jieba's word(s) for it, and its text.
-
-    ``alternatives`` are what the abbreviation table says it also means (产改 → 产业工人队伍建设改革):
-    the unit matches where it, or any alternative, does.
-    """
-
-    text: str
-    words: tuple[str, ...]
-    alternatives: tuple[Unit, ...] = ()
 
 
 @dataclass(frozen=True)

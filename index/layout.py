@@ -12,6 +12,9 @@ the live one and replaces the pointer with os.replace, so a reader sees either t
 the new one, never a mix; old generations are removed once the pointer has moved. Every file
 whoosh writes is fsynced before the table of contents that names it, and the pointer before it
 replaces the old one, so a power cut leaves the last committed state.
+
+Both paths open a generation here (:func:`open_whoosh`); a batch and create_index make one
+(:func:`create_generation`) and point to it (:func:`point_to`).
 """
 from __future__ import annotations
 
@@ -27,11 +30,15 @@ from types import TracebackType
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
 from whoosh.filedb.structfile import StructFile
 
+from index.schema import build_schema, current_version
 from index.types import IndexError_
 
 POINTER = "gongwen-index.json"
+META_FILE = POINTER
+INDEX_NAME = "MAIN"
 LOCK_FILE = "write.lock"
 STAGING = "staging"
 _GENERATION = re.compile(r"^g(\d{6})$")
@@ -232,3 +239,41 @@ class WriteLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def open_whoosh(folder: Path, durable: bool = False) -> FileIndex:
+    """The whoosh index in a generation folder (durable: every written file is fsynced)."""
+    storage = DurableFileStorage(str(folder)) if durable else FileStorage(str(folder))
+    return FileIndex(storage, indexname=INDEX_NAME)
+
+
+def is_index(path: Path) -> bool:
+    """True if path holds an index (a pointer file), whatever its version."""
+    return (Path(path) / META_FILE).is_file()
+
+
+def can_create(path: Path) -> bool:
+    """True if path is missing, empty, or holds only what a killed index creation left."""
+    path = Path(path)
+    if not path.exists():
+        return True
+    if not path.is_dir() or is_index(path):
+        return False
+    return all(is_ours(path, name) for name in os.listdir(path))
+
+
+def create_generation(root: Path) -> tuple[str, FileIndex]:
+    """A new, empty generation folder under root (not yet pointed to)."""
+    name = next_generation(root)
+    folder = root / name
+    folder.mkdir(parents=True)
+    storage = DurableFileStorage(str(folder))
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    fsync_dir(root)
+    return name, ix
+
+
+def point_to(root: Path, name: str) -> None:
+    """Switch the index at root to generation name, atomically, then drop older ones."""
+    write_json_atomic(root / META_FILE, {**current_version(), "generation": name})
+    remove_stale(root, keep=name)

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from index import generations as gen
-from index.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
-                         make_tasks, under)
-from index.store import can_create, check_version, create_generation, open_whoosh, point_to
+from index import layout as gen
+from index.layout import can_create, create_generation, open_whoosh, point_to
+from index.schema import check_version
 from index.types import IndexError_
-from index.workers import Task, init_worker, run_task
+from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
+                               make_tasks, under)
+from index.write.workers import Task, init_worker, run_task
+from ingest.batch import find_sources, hash_file, part_count
 from ingest.model import ParseError
-from ingest.pipeline import find_sources, hash_file, part_count
 
 __all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
 

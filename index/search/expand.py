@@ -17,10 +17,10 @@ from pathlib import Path
 from whoosh.fields import Schema
 
 from index.analysis import normalize_text
-from index.query import Unit
+from index.search.units import Unit
 from index.types import IndexError_
 
-DEFAULT_SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.txt"
+DEFAULT_SYNONYMS = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
 
 
 def read_synonyms(path: Path) -> list[tuple[str, ...]]:

@@ -23,10 +23,11 @@ from whoosh.fields import Schema
 from whoosh.query import Query
 
 from index.analysis import _RUN_RE, normalize_text
-from index.authority import citation_counts, title_key
-from index.query import (DOC_PAIRS, FUNCTION_WORDS, QUESTION_WORDS, Clause, ParsedQuery, Unit,
-                         content_text, phrase_query, tokens)
-from index.scoring import Corpus, FieldWeight, bm25f, idf
+from index.analysis.terms import title_key
+from index.search.authority import citation_counts
+from index.search.query import (DOC_PAIRS, FUNCTION_WORDS, QUESTION_WORDS, Clause, ParsedQuery,
+                                Unit, content_text, phrase_query, tokens)
+from index.search.scoring import Corpus, FieldWeight, bm25f, idf
 
 IDENT_BOOST = 1000.0  # a document that is the identifier asked for outranks everything else
 
@@ -49,7 +50,7 @@ class RankParams:
     window_weight: float = 0.6  # a short window holding most of the query: the answer's sentence
     window_chars: int = 50
     trigram_weight: float = 0.1
-    citation_weight: float = 0.15  # the citation prior (index.authority)
+    citation_weight: float = 0.15  # the citation prior (index.search.authority)
 
 
 @dataclass

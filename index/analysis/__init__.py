@@ -34,7 +34,7 @@ from index.types import IndexError_
 # Bump when tokenization changes in a way that changes what is indexed.
 ANALYZER_VERSION = "4"  # 4: bigram fields also index each CJK run's first character
 
-DEFAULT_USERDICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
+DEFAULT_USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
 
 # Function words dropped from the main text fields only (titles keep every word).
 STOPWORDS = frozenset(
@@ -134,7 +134,11 @@ _DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "
 
 
 def normalize_doc_number(value: str) -> str:
-    """发文字号 in one form: 国办发[2019]3号, 国办发（２０１９）3号 → 国办发〔2019〕3号."""
+    """发文字号 in one form: 国办发[2019]3号, 国办发（２０１９）3号 → 国办发〔2019〕3号.
+
+    The doc_number field's lookup key, total (a partial number typed in a filter too); not
+    ingest's recognizer, which says whether text is a 发文字号 (see ARCHITECTURE.md).
+    """
     text = unicodedata.normalize("NFKC", value)
     return "".join(text.translate(_DOC_NUMBER_BRACKETS).split())
 

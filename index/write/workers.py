@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from index import fastjieba
-from index import generations as gen
-from index.analysis import setup_analysis
-from index.bulk import BulkSegmentWriter
+from index import layout as gen
+from index.analysis import fastjieba, setup_analysis
+from index.layout import INDEX_NAME
 from index.schema import build_schema, document_record
-from index.store import INDEX_NAME, WRITER_POOL_MB
+from index.write.bulk import BulkSegmentWriter
+from index.write.merge import WRITER_POOL_MB
+from ingest.batch import parse_part
 from ingest.model import ParseError
-from ingest.pipeline import parse_part
 
 
 @dataclass(frozen=True)

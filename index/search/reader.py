@@ -1,0 +1,165 @@
+"""The read half of an index: following the pointer, a searcher per thread, searching and
+reading documents. :class:`index.store.Index` is this plus the small writes of
+:mod:`index.write.writer`.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import FileIndex
+from whoosh.query import Term
+from whoosh.searching import Searcher
+
+from index import layout as gen
+from index.layout import open_whoosh
+from index.schema import check_version, doc_numbers
+from index.search.ranking import RankParams
+from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
+from index.types import IndexError_, SearchRequest, SearchResults
+from ingest.model import Document
+
+
+class IndexReader:
+    """Searching and reading an index on disk. Safe to share between the threads of one process.
+
+    Each search first checks (one stat) whether the pointer file moved to a new generation,
+    as `gongwen ingest --rebuild` does, and if so reopens; commits within a generation are
+    picked up by refreshing the searcher.
+    """
+
+    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex) -> None:
+        self.path = path
+        self._pointer = pointer
+        self._stamp = gen.pointer_stamp(path)
+        self._ix = ix
+        self._local = threading.local()  # (ix, searcher) per thread
+        self._searchers: list[Searcher] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- following the pointer -------------------------------------------------------
+
+    def _current_ix(self) -> FileIndex:
+        """The whoosh index of the current generation, reopened if the pointer moved."""
+        if self._closed:
+            raise IndexError_(f"index at {self.path} is closed")
+        stamp = gen.pointer_stamp(self.path)
+        if stamp == self._stamp:
+            return self._ix
+        with self._lock:
+            if stamp != self._stamp:
+                pointer = gen.read_pointer(self.path)
+                if pointer is None:
+                    raise IndexError_(f"index at {self.path} has disappeared")
+                check_version(self.path, pointer)
+                if gen.generation_dir(self.path, pointer) != \
+                        gen.generation_dir(self.path, self._pointer):
+                    self._ix = open_whoosh(gen.generation_dir(self.path, pointer))
+                self._pointer, self._stamp = pointer, stamp
+            return self._ix
+
+    def _searcher(self) -> Searcher:
+        """This thread's searcher, brought up to date with the latest commit (any process)."""
+        for attempt in range(3):
+            ix = self._current_ix()
+            held = getattr(self._local, "held", None)
+            try:
+                if held is None or held[0] is not ix:
+                    fresh = ix.searcher()
+                else:
+                    fresh = held[1].refresh()
+            except Exception as e:  # noqa: BLE001 - a generation removed under us, or damage
+                if attempt < 2 and gen.pointer_stamp(self.path) != self._stamp:
+                    continue  # the pointer moved while we opened: follow it
+                if attempt < 2:
+                    time.sleep(0.05)
+                    continue
+                raise IndexError_(f"cannot read index at {self.path}: {e}") from e
+            if held is None or fresh is not held[1]:
+                with self._lock:
+                    if held is not None and held[1] in self._searchers:
+                        self._searchers.remove(held[1])
+                        if held[0] is not ix:  # a refreshed searcher shares its readers
+                            held[1].close()
+                    self._searchers.append(fresh)
+                self._local.held = (ix, fresh)
+            return fresh
+        raise AssertionError("unreachable")
+
+    # -- reading ---------------------------------------------------------------------
+
+    def search(self, req: SearchRequest, params: RankParams = DEFAULT_PARAMS) -> SearchResults:
+        """Documents matching the request, best first, with their best passages highlighted.
+
+        ``params`` are the ranking's weights: not part of the request (benchmarks vary them).
+        """
+        searcher = self._searcher()
+        try:
+            return run_search(searcher, req, params)
+        except IndexError_:
+            raise
+        except Exception as e:  # noqa: BLE001 - one failure type for the layer above
+            raise IndexError_(f"search failed in index at {self.path}: {e}") from e
+
+    def highlight_passages(self, doc: Document, q: str) -> dict[str, str]:
+        """passage id → escaped HTML of the whole passage with <mark> around q's matches."""
+        return highlight_document(self._current_ix().schema, doc, q)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The full Document as indexed, or None."""
+        s = self._searcher()
+        for n in s.docs_for_query(Term("doc_id", doc_id)):
+            stored = s.stored_fields(n)
+            if "doc" in stored:
+                return Document.from_dict(json.loads(stored["doc"]))
+        return None
+
+    def doc_count(self) -> int:
+        """Number of documents (not passages) in the index."""
+        return len(doc_numbers(self._searcher()))
+
+    def all_doc_ids(self) -> list[str]:
+        """Every doc_id, sorted."""
+        s = self._searcher()
+        if s.reader().doc_count_all() == 0:
+            return []
+        col = s.reader().column_reader("doc_id")
+        return sorted(col[n] for n in doc_numbers(s))
+
+    def sources(self) -> dict[str, tuple[str, str | None]]:
+        """doc_id → (source path, sha256) for documents that have a source (for sync)."""
+        return {d: (p, sha) for d, p, sha in self.doc_sources() if p}
+
+    def doc_sources(self) -> list[tuple[str, str, str | None]]:
+        """(doc_id, source path or "", sha256 or None) for every document."""
+        s = self._searcher()
+        reader = s.reader()
+        if reader.doc_count_all() == 0:
+            return []
+        ids, paths, shas = (reader.column_reader(f) for f in ("doc_id", "source_path",
+                                                               "source_sha256"))
+        return [(ids[n], paths[n], shas[n] or None) for n in doc_numbers(s)]
+
+    def version(self) -> dict[str, Any]:
+        """What the index records about how it was built (the pointer file's content)."""
+        self._current_ix()
+        return dict(self._pointer)
+
+    def _pointer_now(self) -> dict[str, Any]:
+        self._current_ix()
+        return self._pointer
+
+    # -- lifetime --------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release every searcher; the Index cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            searchers, self._searchers = self._searchers, []
+        for s in searchers:
+            s.close()
+        self._ix.close()

@@ -1,0 +1,94 @@
+"""What a batch (``gongwen ingest``) asks of ingest: the source files under some paths, the hash
+of one, how many parts it is parsed in, and the Documents of one part.
+
+This is all the index's write path (:mod:`index.write`) calls in ingest; it knows nothing
+of segments or commits.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .formats import SUPPORTED_EXTENSIONS, extension_of
+from .formats.jsonl import jsonl_documents
+from .model import Document, ParseError, Source
+from .pipeline import _hidden, _read, parse_file
+
+PART_BYTES = 6 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
+
+
+@dataclass(frozen=True)
+class SourceList:
+    """The files of a batch (absolute, resolved, each once) and the files skipped in folders."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[ParseError, ...]  # unsupported types found inside folders: reported, not failed
+
+
+def find_sources(paths: Iterable[Path]) -> SourceList:
+    """Files named explicitly (whatever their type), and files inside folders, resolved."""
+    files: dict[Path, None] = {}
+    skipped: list[ParseError] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files[path.resolve()] = None
+            continue
+        for root, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _hidden(d))
+            for name in sorted(names):
+                child = (Path(root) / name).resolve()
+                if _hidden(name):
+                    continue
+                if extension_of(child) in SUPPORTED_EXTENSIONS:
+                    files[child] = None
+                else:
+                    skipped.append(ParseError(child, "unsupported file type "
+                                                     f"{child.suffix.lower() or '(none)'}"))
+    return SourceList(tuple(files), tuple(skipped))
+
+
+def hash_file(path: Path) -> str:
+    """sha256 of the file's bytes; ParseError if it cannot be read."""
+    return hashlib.sha256(_read(Path(path))).hexdigest()
+
+
+def part_count(path: Path) -> int:
+    """How many parts the file is parsed in (only big JSON Lines files have more than one)."""
+    if extension_of(path) not in (".jsonl", ".jsonl.gz"):
+        return 1
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 1
+    if path.name.lower().endswith(".gz"):
+        size *= 4  # roughly what it inflates to
+    return max(1, min(64, size // PART_BYTES))
+
+
+@dataclass(frozen=True)
+class ParsedPart:
+    """The documents of one part of one file, and the sha256 of the bytes they came from."""
+
+    documents: tuple[Document, ...]
+    sha256: str
+
+
+def parse_part(path: Path, part: int = 0, parts: int = 1) -> ParsedPart:
+    """Documents of lines [part/parts, (part+1)/parts) of a JSON Lines file, or of a whole file."""
+    path = Path(path)
+    if parts == 1:
+        docs = parse_file(path)
+        sha = docs[0].source.sha256 if docs and docs[0].source else hash_file(path)
+        return ParsedPart(tuple(docs), sha or "")
+    data = _read(path)
+    sha = hashlib.sha256(data).hexdigest()
+    source = Source(path=str(path), format="jsonl", sha256=sha)
+    try:
+        return ParsedPart(tuple(jsonl_documents(path, data, source, part, parts)), sha)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser bug must not escape as another type
+        raise ParseError(path, f"cannot parse ({type(exc).__name__}: {exc})") from exc
