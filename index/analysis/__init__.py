@@ -15,6 +15,8 @@ does a phrase that ends in one character before more text (6号 in …6号提出
 by one more than usual, so that a phrase never spans two lines (the document-level body field
 is the passages joined by newlines). Stop words take no position.
 """
+# The tokenizers live in the package itself: whoosh pickles them into every index as
+# index.analysis.JiebaTokenizer / BigramTokenizer, so indexes built before still open.
 from __future__ import annotations
 
 import functools
