@@ -223,7 +223,7 @@ def show(doc_id: str, index_path: Path, as_json: bool) -> None:
 @click.option("--backlog", type=click.IntRange(1, 65535), default=LIMITS.backlog,
               show_default=True, help="内核中等待接受的连接队列长度。")
 @click.option("--waitress-defaults", is_flag=True,
-              help="改用 waitress 自带的默认设置（仅供对比测试）。")
+              help="改用 waitress 自带的默认设置，日志也不做限流（仅供对比测试）。")
 @domain_errors
 def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
           connection_limit: int, channel_timeout: int, backlog: int,
@@ -242,15 +242,15 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
             click.echo(terminal_line(line), err=True)
     app = create_app({"INDEX_PATH": index_path})
     get_store(app).get()  # fail now, with one line, rather than on the first request
-    if waitress_defaults:
+    setup_server_logging()
+    if waitress_defaults:  # the baseline of benchmarks/serving.py: waitress as it comes
         settings: dict[str, Any] = {}
     else:
         limits = ServerLimits(threads=threads, connection_limit=connection_limit,
                               channel_timeout=channel_timeout, backlog=backlog)
         raise_file_limit(limits.connection_limit)
         settings = limits.waitress_kwargs()
-    setup_server_logging()
-    quiet_queue_warnings()
+        quiet_queue_warnings()
     try:
         server = waitress.create_server(app, host=host, port=port, **settings)
     except OSError as e:
