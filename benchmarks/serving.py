@@ -74,6 +74,7 @@ class RunResult:
     ingest_failures: int
     queue_lines: int
     idle_answer: float | None  # seconds a normal client waited with IDLE connections open
+    peak_mb: float  # the server's peak resident memory
 
 
 def gongwen(*args: str) -> list[str]:
@@ -135,6 +136,12 @@ class Server:
                 return
         self.stop()
         raise RuntimeError(f"gongwen serve did not start: {log.read_text(encoding='utf-8')}")
+
+    def peak_mb(self) -> float:
+        """The server's peak resident set size so far (VmHWM), in MB."""
+        status = Path(f"/proc/{self.proc.pid}/status")
+        found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
+        return int(found.group(1)) / 1024 if found else float("nan")
 
     def stop(self) -> str:
         """SIGTERM, wait, and return the server's stderr."""
@@ -268,24 +275,26 @@ def run_config(config: str, extra: list[str], rows: list[Row], queries: list[str
         with Batches(rows, index, work / f"batches-{slug}", args.batch) as batches:
             result = load(server.url, queries, args.clients, args.seconds)
         idle = idle_probe(server.port, server.url, args.idle, args.probe_timeout)
+        peak = server.peak_mb()
     finally:
         log = server.stop()
     return RunResult(config, result, batches.commits, batches.failures,
-                     log.count(QUEUE_LINE), idle)
+                     log.count(QUEUE_LINE), idle, peak)
 
 
 def report(results: list[RunResult], args: argparse.Namespace, docs: int) -> None:
     print(f"## serving: {args.set}, {docs} documents; {args.clients} clients x {args.seconds:g} s "
           f"while `gongwen ingest` commits batches of {args.batch}; then {args.idle} idle "
           f"connections (probe timeout {args.probe_timeout:g} s)")
-    print(f"{'config':<20}{'requests':>9}{'failed':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'commits':>9}{'queue log lines':>17}  answered with idle connections open")
+    print(f"{'config':<28}{'requests':>9}{'failed':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'commits':>9}{'queue log lines':>17}{'peak MB':>9}  "
+          "answered with idle connections open")
     for r in results:
         answered = (f"yes, in {r.idle_answer * 1000:.0f} ms" if r.idle_answer is not None
                     else f"no (nothing within {args.probe_timeout:g} s)")
-        print(f"{r.config:<20}{r.load.requests:>9}{r.load.failed:>8}{r.load.rate:>8.1f}"
+        print(f"{r.config:<28}{r.load.requests:>9}{r.load.failed:>8}{r.load.rate:>8.1f}"
               f"{r.load.percentile(50) * 1000:>9.1f}{r.load.percentile(95) * 1000:>9.1f}"
-              f"{r.commits:>9}{r.queue_lines:>17}  {answered}")
+              f"{r.commits:>9}{r.queue_lines:>17}{r.peak_mb:>9.0f}  {answered}")
         for error in r.load.errors:
             print(f"  failed request ({r.config}): {error}")
         if r.ingest_failures:
@@ -302,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=20, help="documents per ingest batch")
     parser.add_argument("--probe-timeout", type=float, default=30.0)
     parser.add_argument("--only", choices=tuple(CONFIGS), help="run one configuration")
+    parser.add_argument("--also-threads", type=int, action="append", default=[], metavar="N",
+                        help="also run `gongwen serve --threads N` (repeatable)")
     parser.add_argument("--work", type=Path, help="folder to keep the base index in (reused)")
     args = parser.parse_args(argv)
     rows, queries = dataset(args.set)
@@ -309,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         base = build_index(rows, work)
-        configs = {args.only: CONFIGS[args.only]} if args.only else CONFIGS
+        configs = {args.only: CONFIGS[args.only]} if args.only else dict(CONFIGS)
+        for n in args.also_threads:
+            configs[f"gongwen serve, {n} threads"] = ["--threads", str(n)]
         results = [run_config(name, extra, rows, queries, base, work, args)
                    for name, extra in configs.items()]
     finally:

@@ -144,7 +144,7 @@ def test_small_serving_benchmark_fails_no_request_and_answers_past_idle_connecti
     rows = {}
     for line in out.splitlines():
         row = re.match(r"(gongwen serve|waitress defaults)\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+\s+"
-                       r"[\d.]+\s+(\d+)\s+(\d+)\s+(.*)$", line)
+                       r"[\d.]+\s+(\d+)\s+(\d+)\s+\d+\s+(.*)$", line)
         if row:
             rows[row.group(1)] = row.groups()[1:]
     ours, defaults = rows["gongwen serve"], rows["waitress defaults"]
