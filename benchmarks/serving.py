@@ -211,7 +211,8 @@ class Batches:
         self.failures = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
-        folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # a reused --work folder: start clean
+        folder.mkdir(parents=True)
 
     def __enter__(self) -> Batches:
         self._thread.start()

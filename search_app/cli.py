@@ -243,14 +243,10 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     app = create_app({"INDEX_PATH": index_path})
     get_store(app).get()  # fail now, with one line, rather than on the first request
     setup_server_logging()
-    if waitress_defaults:  # the baseline of benchmarks/serving.py: waitress as it comes
-        settings: dict[str, Any] = {}
-    else:
-        limits = ServerLimits(threads=threads, connection_limit=connection_limit,
-                              channel_timeout=channel_timeout, backlog=backlog)
-        raise_file_limit(limits.connection_limit)
-        settings = limits.waitress_kwargs()
-        quiet_queue_warnings()
+    # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
+    settings = {} if waitress_defaults else _applied(ServerLimits(
+        threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
+        backlog=backlog))
     try:
         server = waitress.create_server(app, host=host, port=port, **settings)
     except OSError as e:
@@ -266,6 +262,17 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
         server.close()
         close_index(app)
     click.echo("已停止。")
+
+
+def _applied(limits: ServerLimits) -> dict[str, Any]:
+    """Make room for the limits in this process; return them as waitress.create_server kwargs."""
+    files = raise_file_limit(limits.connection_limit)
+    if files < limits.connection_limit + 64:
+        click.echo(f"提示：本进程最多打开 {files} 个文件，少于 --connection-limit "
+                   f"{limits.connection_limit} 所需；请提高 ulimit -Hn 或降低 --connection-limit",
+                   err=True)
+    quiet_queue_warnings()
+    return limits.waitress_kwargs()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -36,6 +36,7 @@ class ServerLimits:
         return asdict(self)
 
 
+# What waitress does without them (README, the table in Serving; a test checks both).
 WAITRESS_DEFAULTS = {"threads": 4, "connection_limit": 100, "channel_timeout": 120,
                      "cleanup_interval": 30, "backlog": 1024, "asyncore_use_poll": False}
 
@@ -49,7 +50,9 @@ def raise_file_limit(connections: int) -> int:
     """Raise this process's open-file limit so that `connections` sockets fit; return it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = connections + 64  # the index's segment files, the listening socket, logs
-    if soft != resource.RLIM_INFINITY and soft < wanted:
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    if soft < wanted:
         new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
         soft = new

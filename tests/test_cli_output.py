@@ -81,7 +81,8 @@ def test_an_error_naming_a_document_id_is_one_line(runner, hostile_index):
 
 @pytest.mark.parametrize("raw, text, line", [
     ("标题\x1b[1;31m红\x1b[0m", "标题红", "标题\\x1b[1;31m红\\x1b[0m"),
-    ("a\x1b]8;;http://x\x1b\\链接\x1b]8;;\x1b\\b", "a链接b", "a\\x1b]8;;http://x\\x1b\\链接\\x1b]8;;\\x1b\\b"),
+    ("a\x1b]8;;http://x\x1b\\链接\x1b]8;;\x1b\\b", "a链接b",
+     "a\\x1b]8;;http://x\\x1b\\链接\\x1b]8;;\\x1b\\b"),
     ("退格\x08\x08覆盖", "退格覆盖", "退格\\x08\\x08覆盖"),
     ("回车\r伪造", "回车伪造", "回车\\r伪造"),
     ("两行\n\t缩进", "两行\n\t缩进", "两行\\n\\t缩进"),

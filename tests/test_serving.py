@@ -1,4 +1,4 @@
-"""Serving: security headers, pages without inline code, waitress's limits and its log under load."""
+"""Serving: security headers, pages without inline code, waitress's limits, its log under load."""
 from __future__ import annotations
 
 import logging
@@ -133,6 +133,27 @@ def test_readme_serving_section_names_every_limit_and_its_value():
                 f"the Serving section does not give {name} = {value}"
 
 
+def test_the_waitress_defaults_we_compare_with_are_waitress_s_own():
+    from waitress.adjustments import Adjustments
+
+    from search_app.serving import WAITRESS_DEFAULTS
+
+    assert set(WAITRESS_DEFAULTS) == set(limit_names())
+    assert {name: getattr(Adjustments, name) for name in WAITRESS_DEFAULTS} == WAITRESS_DEFAULTS
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, value in WAITRESS_DEFAULTS.items():
+        option = "--" + name.replace("_", "-")
+        row = next(line for line in readme.splitlines()
+                   if line.startswith((f"| `{option}` |", f"| `{name}` |")))
+        cells = [cell.strip() for cell in row.split("|")[1:-1]]
+        ours = getattr(ServerLimits(), name)
+        if isinstance(value, bool):
+            assert cells[1:3] == [("on" if ours else "off"), ("on" if value else "off")], row
+        else:
+            assert re.fullmatch(rf"{ours}( s)?", cells[1]), row
+            assert re.fullmatch(rf"{value}( s)?", cells[2]), row
+
+
 def test_small_serving_benchmark_fails_no_request_and_answers_past_idle_connections(capsys):
     """The benchmark at small scale: 10 clients x 5 s with commits, then 120 idle connections."""
     sys.path.insert(0, str(REPO))
@@ -156,3 +177,19 @@ def test_small_serving_benchmark_fails_no_request_and_answers_past_idle_connecti
     # The baseline shows what the limits are for: waitress's 100 connections are all taken.
     assert defaults[4] == "no (nothing within 5 s)", out
     assert int(defaults[3]) > 1, out  # and every queued request is a line in its log
+
+
+def test_readme_states_the_api_limits_the_code_enforces(client):
+    from search_app.config import default_config
+
+    config = default_config()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    api = readme.split("`GET /api/search` — parameters", 1)[1].split("\n\n", 1)[0]
+    assert f"`per_page` (1–{config['MAX_PER_PAGE']}, default {config['PER_PAGE']})" in api
+    assert f"`page` (1–{config['MAX_PAGE']})" in api
+    assert f"`q` (up to {config['MAX_QUERY_LENGTH']} characters)" in api
+    top = config["MAX_PER_PAGE"]
+    assert client.get(f"/api/search?q=产业工人&per_page={top}").status_code == 200
+    error = client.get(f"/api/search?q=产业工人&per_page={top + 1}").get_json()["error"]
+    assert error == {"status": 400,
+                     "message": f"参数 per_page 无效：应在 1 到 {top} 之间，而不是 {top + 1}"}
