@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from ..model import BulletinInfo, Document, Source
-from ..normalize import Block, is_distribution_line, normalize_inline, starts_paragraph
+from ..normalize import (Block, heading_level, is_distribution_line, normalize_inline,
+                         remove_cjk_spaces, starts_paragraph)
 from .bulletin import Masthead, parse_masthead
 from .common import (find_doc_numbers, find_references, kind_of, normalize_doc_number, parse_date,
                      split_recipients)
 from .gongwen import GongwenParts, issuer_from_title, parse_gongwen
+from .infotable import info_table
 from .sections import build_sections
 
 __all__ = ["Hints", "build_document", "normalize_doc_number", "parse_date", "find_doc_numbers",
@@ -20,6 +22,8 @@ __all__ = ["Hints", "build_document", "normalize_doc_number", "parse_date", "fin
 _MEASURES = re.compile(r"(?:制定|出台|印发)[^。]{0,12}?(\d+)项[^。]{0,12}?(?:政策|措施|制度|文件)")
 _NOT_TITLE_END = ("。", "：", ":", "；", ";", "，", ",", "、")
 _PRINT_COUNT = re.compile(r"^[（(]?共印\d+份[）)]?$")
+# 附件 / 附件2 / 附件：on a line of its own above an attachment's title.
+ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*[：:.．]?$")
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,15 @@ def _other(blocks: Sequence[Block], doc_type: str, take_title: bool) -> dict[str
     lines: list[str] = []
     if take_title:
         for block in blocks[:3]:
+            if block.heading_hint not in (None, 0) or heading_level(block.text):
+                break  # 一、… is the first heading, not a title line
             text = block.text
             if len(text) > 40 or text.endswith(_NOT_TITLE_END) or starts_paragraph(text):
                 break
             lines.append(text)
         if len(lines) == len(blocks):  # a text that is all short lines has no title line
             lines = []
-    return dict(title=normalize_inline(" ".join(lines)), doc_type=doc_type,
+    return dict(title=remove_cjk_spaces(normalize_inline(" ".join(lines))), doc_type=doc_type,
                 sections=build_sections(blocks[len(lines):]))
 
 
@@ -85,6 +91,11 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
                    source: Source | None = None) -> Document:
     """The Document for one text: structure from the paragraphs, then the hints on top."""
     blocks = [b for b in blocks if b.text]
+    hints, blocks = _table_hints(hints, blocks)
+    attachment = None
+    if blocks and ATTACHMENT_LABEL.match(blocks[0].text):
+        attachment = re.sub(r"[\s：:.．]", "", blocks[0].text)
+        blocks = blocks[1:]
     wanted = hints.doc_type
     fields = None
     if wanted in (None, "bulletin"):
@@ -99,8 +110,12 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         value = getattr(hints, name)
         if value is not None:
             fields[name] = value
+    extra: dict[str, str] = {}
     if not fields["title"]:
         fields["title"] = hints.fallback_title or doc_id
+        extra["title_from"] = "format" if hints.fallback_title else "file name"
+    if attachment:
+        extra["attachment"] = attachment
     if fields["doc_type"] == "policy":
         fields["kind"] = fields.get("kind") or kind_of(fields["title"])
         fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
@@ -108,4 +123,28 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     bulletin = fields.get("bulletin")
     return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
                     references=find_references(texts, {bulletin.name} if bulletin else set()),
-                    extra={**_facts(texts), **dict(hints.extra)})
+                    extra={**_facts(texts), **extra, **dict(hints.extra)})
+
+
+def _table_hints(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]:
+    """A site's metadata table in the text → hints (the format's own win), and the rest of the text.
+
+    What stands above the table is the site's banner and menus, not the document.
+    """
+    info, used = info_table(blocks)
+    if not info:
+        return hints, blocks
+    number = info.get("doc_number")
+    number = normalize_doc_number(number) or number if number else None
+    found = {"title": info.get("title"), "issuer": info.get("issuer"), "doc_number": number,
+             "date": parse_date(info.get("date_written", "")),
+             "doc_type": "policy" if number or info.get("issuer") else None}
+    extra = {k: info[k] for k in ("index_number", "topic", "validity") if info.get(k)}
+    for key in ("publish_date", "effective_date"):
+        day = parse_date(info.get(key, ""))
+        if day:
+            extra[key] = day.isoformat()
+    changes = {k: v for k, v in found.items() if v is not None and getattr(hints, k) is None}
+    hints = replace(hints, **changes, extra={**extra, **dict(hints.extra)})
+    first = min(used)
+    return hints, [b for i, b in enumerate(blocks) if i >= first and i not in used]

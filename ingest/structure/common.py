@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from ..model import Reference
 
@@ -119,3 +120,20 @@ def kind_of(title: str) -> str | None:
         if title.endswith(word):
             return kind
     return None
+
+
+# Kangxi radicals (U+2F00–U+2FDF) and compatibility ideographs that PDF text layers use for
+# the ideographs they look like (⽂ for 文): metadata is compared and shown in unified form.
+_LOOKALIKE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\u2e80-\u2eff]")
+
+
+# NFKC leaves the radicals supplement alone: the simplified forms printers substitute.
+_SUPPLEMENT = {p[0]: p[1] for p in "⺠民 ⻅见 ⻔门 ⻓长 ⻛风 ⻘青 ⻝食 ⻜飞 ⻢马 ⻋车 ⻉贝 ⻚页 ⻄西 ⻆角 ⻙韦 ⻥鱼 ⻦鸟 ⻨麦 ⻩黄 ⻬齐 ⻮齿 ⻳龟 ⻰龙 ⺟母 ⻤鬼 ⻣骨".split()}
+
+
+def fold_radicals(text: str) -> str:
+    """⾰⽂⽤⺠ → 革文用民: radical look-alikes to the unified ideographs they stand for."""
+    if not _LOOKALIKE.search(text):
+        return text
+    return _LOOKALIKE.sub(lambda m: _SUPPLEMENT.get(m.group(0))
+                          or unicodedata.normalize("NFKC", m.group(0)), text)

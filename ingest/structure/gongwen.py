@@ -99,7 +99,10 @@ def _org(text: str) -> str | None:
     """A signature line: one or more 发文机关 separated by spaces or 、."""
     if not _ORG_LINE.match(text) or not _ORG_END.search(text.strip()):
         return None
-    return "、".join(p for p in re.split(r"[ 、]+", text.strip()) if p)
+    parts = [p for p in re.split(r"[ 、]+", text.strip()) if p]
+    if all(len(p) == 1 for p in parts):
+        return "".join(parts)  # 财 政 部: one name spaced out to fill the line
+    return "、".join(parts)
 
 
 def _signature(body: Sequence[Block]) -> tuple[str | None, dt.date | None, set[int]]:
