@@ -38,6 +38,7 @@ class Hints:
     kind: str | None = None
     sample: bool = False
     fallback_title: str | None = None  # used only when the text itself has no title
+    layout_title: str | None = None  # the centred, larger lines of a printed first page
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -110,14 +111,20 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         value = getattr(hints, name)
         if value is not None:
             fields[name] = value
+    if hints.layout_title and hints.title is None and fields["doc_type"] != "bulletin" \
+            and hints.layout_title != fields["title"]:
+        fields["title"] = hints.layout_title
+        fields["kind"] = kind_of(hints.layout_title) or fields.get("kind")
+        fields["issuer"] = issuer_from_title(hints.layout_title) or fields.get("issuer")
     extra: dict[str, str] = {}
     if not fields["title"]:
         fields["title"] = hints.fallback_title or doc_id
         extra["title_from"] = "format" if hints.fallback_title else "file name"
     if attachment:
         extra["attachment"] = attachment
-    if fields["doc_type"] == "policy":
+    if fields["doc_type"] == "policy" or "title_from" not in extra:
         fields["kind"] = fields.get("kind") or kind_of(fields["title"])
+    if fields["doc_type"] == "policy":
         fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
     texts = [p.text for section in fields["sections"] for p in section.passages]
     bulletin = fields.get("bulletin")
