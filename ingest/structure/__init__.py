@@ -10,8 +10,8 @@ from ..model import BulletinInfo, Document, Source
 from ..normalize import (Block, heading_level, is_distribution_line, normalize_inline,
                          remove_cjk_spaces, starts_paragraph)
 from .bulletin import Masthead, parse_masthead
-from .common import (find_doc_numbers, find_references, kind_of, normalize_doc_number, parse_date,
-                     split_recipients)
+from .common import (find_doc_numbers, find_references, fold_radicals, kind_of,
+                     normalize_doc_number, parse_date, split_recipients)
 from .gongwen import GongwenParts, issuer_from_title, parse_gongwen
 from .infotable import info_table
 from .sections import build_sections
@@ -21,6 +21,7 @@ __all__ = ["Hints", "build_document", "normalize_doc_number", "parse_date", "fin
 
 _MEASURES = re.compile(r"(?:制定|出台|印发)[^。]{0,12}?(\d+)项[^。]{0,12}?(?:政策|措施|制度|文件)")
 _NOT_TITLE_END = ("。", "：", ":", "；", ";", "，", ",", "、")
+_PAGE_TITLE = re.compile(r"^(.{4,150}?)_[^_]{2,20}(?:_[^_]{2,30})?(?:网|网站|门户)\s*(?:\(www[^)]*\))?$")
 _PRINT_COUNT = re.compile(r"^[（(]?共印\d+份[）)]?$")
 # 附件 / 附件2 / 附件：on a line of its own above an attachment's title.
 ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*[：:.．]?$")
@@ -92,7 +93,7 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
                    source: Source | None = None) -> Document:
     """The Document for one text: structure from the paragraphs, then the hints on top."""
     blocks = [b for b in blocks if b.text]
-    hints, blocks = _table_hints(hints, blocks)
+    hints, blocks = _table_hints(*_browser_title(hints, blocks))
     attachment = None
     if blocks and ATTACHMENT_LABEL.match(blocks[0].text):
         attachment = re.sub(r"[\s：:.．]", "", blocks[0].text)
@@ -122,6 +123,9 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         extra["title_from"] = "format" if hints.fallback_title else "file name"
     if attachment:
         extra["attachment"] = attachment
+    if fields["doc_type"] == "other" and wanted is None and kind_of(fields["title"]) \
+            and issuer_from_title(fields["title"]):
+        fields["doc_type"] = "policy"  # XX关于…的通知 issued by an organ: a 公文 without 版头
     if fields["doc_type"] == "policy" or "title_from" not in extra:
         fields["kind"] = fields.get("kind") or kind_of(fields["title"])
     if fields["doc_type"] == "policy":
@@ -131,6 +135,20 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
                     references=find_references(texts, {bulletin.name} if bulletin else set()),
                     extra={**_facts(texts), **extra, **dict(hints.extra)})
+
+
+def _browser_title(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]:
+    """A browser print's page title on top (`标题_栏目_XX网 (www…)`): the title, not text."""
+    match = _PAGE_TITLE.match(fold_radicals(blocks[0].text)) if blocks else None
+    if not match:
+        return hints, blocks
+    title = match.group(1).strip()  # a space there parts joint issuers: keep it
+    rest = blocks[1:]
+    if rest and fold_radicals(remove_cjk_spaces(rest[0].text)) == remove_cjk_spaces(title):
+        rest = rest[1:]  # the page's own heading repeats it
+    if hints.title is None:
+        hints = replace(hints, title=title)
+    return hints, rest
 
 
 def _table_hints(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]:

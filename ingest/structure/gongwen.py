@@ -92,7 +92,7 @@ def issuer_from_title(title: str) -> str | None:
     match = _ISSUER_TITLE.match(title)
     if not match or not _ORG_END.search(match.group(1)) or _VERB_FIRST.match(title):
         return None
-    return match.group(1)
+    return re.sub(r"\s+", "、", match.group(1).strip())  # 中共中央办公厅 国务院办公厅
 
 
 def _org(text: str) -> str | None:
