@@ -70,7 +70,8 @@ def _bulletin(blocks: Sequence[Block], head: Masthead) -> dict[str, Any]:
 def _policy(parts: GongwenParts) -> dict[str, Any]:
     return dict(title=parts.title or "", doc_type="policy", sections=build_sections(parts.body),
                 date=parts.date, kind=parts.kind, issuer=parts.issuer,
-                doc_number=parts.doc_number, recipients=dict(parts.recipients))
+                doc_number=parts.doc_number, recipients=dict(parts.recipients),
+                extra=dict(parts.printed))
 
 
 def _other(blocks: Sequence[Block], doc_type: str, take_title: bool) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         fields["title"] = hints.layout_title
         fields["kind"] = kind_of(hints.layout_title) or fields.get("kind")
         fields["issuer"] = issuer_from_title(hints.layout_title) or fields.get("issuer")
-    extra: dict[str, str] = {}
+    extra: dict[str, str] = fields.pop("extra", {})
     if not fields["title"]:
         fields["title"] = hints.fallback_title or doc_id
         extra["title_from"] = "format" if hints.fallback_title else "file name"

@@ -17,8 +17,13 @@ _DATE_LINE = re.compile(rf"^(?:\d{{4}}年\d{{1,2}}月\d{{1,2}}日|[{_CN_NUM}]{{4
 _DOC_NUMBER = re.compile(
     r"^(?P<org>[\u4e00-\u9fff]{1,15}?)\s*[〔［\[（(【{｛]\s*(?P<year>\d{4})\s*[〕］\]）)】}｝]"
     r"\s*第?\s*(?P<num>\d{1,5})\s*号$")
+# (2012)厦大教10号: the year before the organ's code, as some offices print it.
+_YEAR_FIRST = re.compile(
+    r"^[〔［\[（(【]\s*(?P<year>\d{4})\s*[〕］\]）)】]\s*(?P<org>[\u4e00-\u9fff]{1,15}?)"
+    r"\s*第?\s*(?P<num>\d{1,5})\s*号$")
 _DOC_NUMBER_SEARCH = re.compile(
-    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号")
+    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号|"
+    r"[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*[\u4e00-\u9fff]{1,15}?\s*第?\s*\d{1,5}\s*号")
 _REFERENCE = re.compile(r"《([^《》\n]{1,120})》")
 _NUMBER_AFTER = re.compile(r"\s*[（(]([^（）()]{4,40}?)[）)]")
 _ABBREVIATION = re.compile(r"(?:以下)?简称[“\"]?$")
@@ -80,7 +85,8 @@ def is_date_line(text: str) -> bool:
 def normalize_doc_number(text: str) -> str | None:
     """发文字号 in canonical form: 国办发[2019]6号, 国办发（2019）6号 → 国办发〔2019〕6号."""
     text = text.translate({0xFF10 + i: 0x30 + i for i in range(10)}).strip()
-    match = _DOC_NUMBER.match(text.replace("\u3000", " "))
+    text = text.replace("\u3000", " ")
+    match = _DOC_NUMBER.match(text) or _YEAR_FIRST.match(text)
     if not match:
         return None
     return f"{match['org']}〔{match['year']}〕{int(match['num'])}号"
