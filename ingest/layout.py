@@ -78,3 +78,34 @@ def layout_title(lines: Sequence[PrintedLine]) -> str | None:
         return None
     best = max(groups, key=lambda g: g[0].size)  # the first of the largest, on ties
     return fold_radicals(remove_cjk_spaces(" ".join(l.text for l in best)))
+
+
+_DIGITS_ONLY = re.compile(r"^[\d\s()（）〔〕\[\].．]+$")
+_NEEDS_DIGITS = re.compile(r"[年月日第号]")
+
+
+def _fits_between(digits: list[dict], line: list[dict]) -> bool:
+    """Each digit's middle falls in a gap of the line above, none on one of its characters."""
+    return all(not any(c["x0"] < (d["x0"] + d["x1"]) / 2 < c["x1"] for c in line if c["text"].strip())
+               for d in digits if d["text"].strip())
+
+
+def merge_displaced_digits(groups: list[list[dict]]) -> list[list[dict]]:
+    """`年 月 日` over `2023 3 28`: digits a PDF set on their own baseline, put back in the gaps.
+
+    Some producers draw the Latin digits of a Chinese line in another font, a little lower; line
+    grouping by position then splits 2023年3月28日 into two lines.
+    """
+    out: list[list[dict]] = []
+    for group in groups:
+        text = "".join(c["text"] for c in group)
+        if out and _DIGITS_ONLY.match(text) and any(ch.isdigit() for ch in text):
+            above = out[-1]
+            step = min(c["top"] for c in group) - max(c["top"] for c in above)
+            size = max(c["size"] for c in above)
+            if 0 < step <= 1.0 * size and _NEEDS_DIGITS.search("".join(c["text"] for c in above)) \
+                    and _fits_between(group, above):
+                out[-1] = sorted(above + group, key=lambda c: c["x0"])
+                continue
+        out.append(group)
+    return out

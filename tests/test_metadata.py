@@ -123,3 +123,43 @@ def test_real_office_files_with_a_text_layer() -> None:
         (doc,) = parse_file(OFFICE / name)
         assert doc.title == gold[name]["title"].removesuffix("（附件）"), name
         assert doc.extra["attachment"].startswith("附件"), name
+
+
+def draw_announcement(path: Path) -> Path:
+    """A 公告 whose date digits sit 10 pt below 年/月/日, in the gaps, as some producers draw them."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    from render import A4, _font
+
+    font = _font()
+    c = canvas.Canvas(str(path), pagesize=A4)
+
+    def centred(text: str, size: float, y: float) -> None:
+        c.setFont(font, size)
+        c.drawCentredString(A4[0] / 2, y, text)
+
+    centred("示例省人民代表大会常务委员会", 22, 720)
+    centred("公 告", 22, 685)
+    centred("（十四届第5号）", 16, 650)
+    c.setFont(font, 15)
+    c.drawString(109, 600, "《示例省燃气管理条例》已由省人民代表大会常务委员会通过，")
+    c.drawString(79, 572, "现予公布，自2023年5月1日起施行。")
+    c.drawString(300, 500, "示例省人民代表大会常务委员会")
+    x = 380
+    for digits, unit in (("2023", "年"), ("3", "月"), ("28", "日")):
+        c.drawString(x, 460, digits)  # the digits' own baseline, a little lower
+        x += stringWidth(digits, font, 15) + 1
+        c.drawString(x, 470, unit)
+        x += 16
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_announcement_with_its_number_and_displaced_date_digits(tmp_path: Path) -> None:
+    (doc,) = parse_file(draw_announcement(tmp_path / "gonggao.pdf"))
+    assert doc.title == "示例省人民代表大会常务委员会公告（十四届第5号）"
+    assert (doc.issuer, doc.doc_number, doc.date, doc.kind) == (
+        "示例省人民代表大会常务委员会", "十四届第5号", dt.date(2023, 3, 28), "公告")
+    assert doc.extra["effective_date"] == "2023-05-01"

@@ -16,7 +16,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from ..model import Document, ParseError, Source
 from ..normalize import (Block, is_sentence_end, join_lines, normalize_inline, repair_page_breaks,
                          starts_paragraph)
-from ..layout import layout_title
+from ..layout import layout_title, merge_displaced_digits
 from ..structure import Hints, build_document
 
 # — 3 —, -3-, - 3 -, 第3页, 第3页 共5页, 3/5: running page numbers, not text.
@@ -72,7 +72,7 @@ def page_lines(page: Any, number: int) -> list[Line]:
         else:
             groups.append([ch])
     lines = []
-    for group in groups:
+    for group in merge_displaced_digits(groups):
         group.sort(key=lambda c: c["x0"])
         text = _line_text(group)
         if text:

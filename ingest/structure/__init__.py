@@ -10,9 +10,9 @@ from ..model import BulletinInfo, Document, Source
 from ..normalize import (Block, heading_level, is_distribution_line, normalize_inline,
                          remove_cjk_spaces, starts_paragraph)
 from .bulletin import Masthead, parse_masthead
-from .common import (find_doc_numbers, find_references, fold_radicals, kind_of,
+from .common import (effective_date, find_doc_numbers, find_references, fold_radicals, kind_of,
                      normalize_doc_number, parse_date, split_recipients)
-from .gongwen import GongwenParts, issuer_from_title, parse_gongwen
+from .gongwen import GongwenParts, issuer_from_title, parse_gongwen, signed
 from .infotable import info_table
 from .sections import build_sections
 
@@ -22,6 +22,10 @@ __all__ = ["Hints", "build_document", "normalize_doc_number", "parse_date", "fin
 _MEASURES = re.compile(r"(?:制定|出台|印发)[^。]{0,12}?(\d+)项[^。]{0,12}?(?:政策|措施|制度|文件)")
 _NOT_TITLE_END = ("。", "：", ":", "；", ";", "，", ",", "、")
 _PAGE_TITLE = re.compile(r"^(.{4,150}?)_[^_]{2,20}(?:_[^_]{2,30})?(?:网|网站|门户)\s*(?:\(www[^)]*\))?$")
+_SIGNATURE_SCAN = 30  # a 落款 further down belongs to something the text quotes or attaches
+_NUMBERED_KINDS = {"公告", "命令", "通告"}
+# (十四届第3号), 第12号: a 公告's or 令's own number, on the line under its title.
+_ANNOUNCEMENT_NUMBER = re.compile(r"^[（(]?((?:[\u4e00-\u9fff]{1,8})?第\d{1,5}号)[）)]?$")
 _PRINT_COUNT = re.compile(r"^[（(]?共印\d+份[）)]?$")
 # 附件 / 附件2 / 附件：on a line of its own above an attachment's title.
 ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*[：:.．]?$")
@@ -124,18 +128,41 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         extra["title_from"] = "format" if hints.fallback_title else "file name"
     if attachment:
         extra["attachment"] = attachment
-    if fields["doc_type"] == "other" and wanted is None and kind_of(fields["title"]) \
-            and issuer_from_title(fields["title"]):
-        fields["doc_type"] = "policy"  # XX关于…的通知 issued by an organ: a 公文 without 版头
+    if fields["doc_type"] == "other" and wanted is None and kind_of(fields["title"]):
+        _as_gongwen(fields, blocks)
     if fields["doc_type"] == "policy" or "title_from" not in extra:
         fields["kind"] = fields.get("kind") or kind_of(fields["title"])
     if fields["doc_type"] == "policy":
         fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
     texts = [p.text for section in fields["sections"] for p in section.passages]
     bulletin = fields.get("bulletin")
+    in_force = effective_date(texts) if fields["doc_type"] == "policy" else None
+    if in_force is not None:
+        extra["effective_date"] = in_force.isoformat()
     return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
                     references=find_references(texts, {bulletin.name} if bulletin else set()),
                     extra={**_facts(texts), **extra, **dict(hints.extra)})
+
+
+def _as_gongwen(fields: dict[str, Any], blocks: Sequence[Block]) -> None:
+    """A titled text without 版头 or 主送 (a 公告, a page's notice) is a 公文 when an organ issued it:
+    by its title (XX关于…) or by a 落款 on its first page; a 公告's number goes with its title."""
+    title = fields["title"]
+    signature = signed(blocks[:_SIGNATURE_SCAN])
+    issuer = issuer_from_title(title) or (signature[0] if signature else None)
+    if issuer is None:
+        return
+    fields.update(doc_type="policy", issuer=fields.get("issuer") or issuer)
+    if signature and not fields.get("date"):
+        fields["date"] = signature[1]
+    if kind_of(title) in _NUMBERED_KINDS and not fields.get("doc_number"):
+        for block in blocks[:4]:
+            match = _ANNOUNCEMENT_NUMBER.match(block.text.replace(" ", ""))
+            if match:
+                fields["doc_number"] = match.group(1)
+                if match.group(1) not in title:
+                    fields["title"] = f"{title}（{match.group(1)}）"
+                break
 
 
 def _browser_title(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]:

@@ -143,3 +143,15 @@ def fold_radicals(text: str) -> str:
         return text
     return _LOOKALIKE.sub(lambda m: _SUPPLEMENT.get(m.group(0))
                           or unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+_IN_FORCE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起(?:施行|执行|实施|生效)")
+
+
+def effective_date(texts: list[str]) -> dt.date | None:
+    """施行日期 as the text states it (本通知自2025年11月1日起执行), kept apart from 成文日期."""
+    for text in texts:
+        match = _IN_FORCE.search(text)
+        if match:
+            return parse_date(match.group(1))
+    return None

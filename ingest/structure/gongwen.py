@@ -121,6 +121,16 @@ def _signature(body: Sequence[Block]) -> tuple[str | None, dt.date | None, set[i
     return None, None, set()
 
 
+def signed(blocks: Sequence[Block]) -> tuple[str, dt.date, int] | None:
+    """An organ's name followed by a date line (a 落款), with the index of the name."""
+    for i in range(1, len(blocks)):
+        if is_date_line(blocks[i].text) and _org(blocks[i - 1].text):
+            date = parse_date(blocks[i].text)
+            if date is not None:
+                return _org(blocks[i - 1].text) or "", date, i - 1
+    return None
+
+
 def parse_gongwen(blocks: Sequence[Block], force: bool = False) -> GongwenParts | None:
     """Split a 公文 into its elements; None when it does not look like one (unless forced)."""
     front = _front(blocks)
