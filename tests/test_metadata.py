@@ -163,3 +163,19 @@ def test_announcement_with_its_number_and_displaced_date_digits(tmp_path: Path) 
     assert (doc.issuer, doc.doc_number, doc.date, doc.kind) == (
         "示例省人民代表大会常务委员会", "十四届第5号", dt.date(2023, 3, 28), "公告")
     assert doc.extra["effective_date"] == "2023-05-01"
+
+
+def test_json_lines_record_without_title_gets_one_from_its_text(tmp_path: Path) -> None:
+    from ingest import ingest_paths
+
+    path = tmp_path / "records.jsonl"
+    path.write_text(
+        json.dumps({"id": "n1", "text": "示例县人民政府关于做好春节期间值班工作的通知\n各乡镇：\n"
+                    "请各单位安排好值班人员，确保信息畅通。"}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "n2", "title": "值班表", "text": "值班人员名单如下。"},
+                     ensure_ascii=False) + "\n", encoding="utf-8")
+    report = ingest_paths([path])
+    assert not report.failures
+    titles = {d.doc_id: d.title for d in report.documents}
+    assert titles == {"n1": "示例县人民政府关于做好春节期间值班工作的通知", "n2": "值班表"}
+    assert report.titles_derived == 1
