@@ -40,7 +40,7 @@ SMALL_SEGMENTS_BEFORE_MERGE = 8
 
 def rebuild_hint(path: Path) -> str:
     """The command that rebuilds the index at path."""
-    return f"rebuild it: gongwen ingest --rebuild --index {path} PATH..."
+    return f"请重建：gongwen ingest --rebuild --index {path} PATH..."
 
 
 def current_version() -> dict[str, Any]:
@@ -54,9 +54,9 @@ def current_version() -> dict[str, Any]:
 
 def _describe(v: dict[str, Any]) -> str:
     dicts = ", ".join(v.get("dictionaries") or []) or "?"
-    return (f"schema {v.get('schema_version', 'unknown')}, analysis {v.get('analysis', 'unknown')} "
-            f"(analyzer {v.get('analyzer_version', '?')}, jieba {v.get('jieba', '?')}, "
-            f"dictionary {dicts})")
+    return (f"索引结构 {v.get('schema_version', '未知')}、分析指纹 {v.get('analysis', '未知')}"
+            f"（分词器 {v.get('analyzer_version', '?')}，jieba {v.get('jieba', '?')}，"
+            f"词典 {dicts}）")
 
 
 def check_version(root: Path, pointer: dict[str, Any]) -> None:
@@ -65,8 +65,8 @@ def check_version(root: Path, pointer: dict[str, Any]) -> None:
     if pointer.get("schema_version") != wanted["schema_version"] or \
             pointer.get("analysis") != wanted["analysis"]:
         raise IndexVersionError(
-            f"index at {root} was built with {_describe(pointer)}; this program uses "
-            f"{_describe(wanted)}; {rebuild_hint(root)}")
+            f"索引 {root} 建立时用的是{_describe(pointer)}；本程序用的是"
+            f"{_describe(wanted)}；{rebuild_hint(root)}")
 
 
 def open_whoosh(folder: Path, durable: bool = False) -> FileIndex:
@@ -110,7 +110,7 @@ class Index:
     def _current_ix(self) -> FileIndex:
         """The whoosh index of the current generation, reopened if the pointer moved."""
         if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
+            raise IndexError_(f"索引 {self.path} 已关闭")
         stamp = gen.pointer_stamp(self.path)
         if stamp == self._stamp:
             return self._ix
@@ -118,7 +118,7 @@ class Index:
             if stamp != self._stamp:
                 pointer = gen.read_pointer(self.path)
                 if pointer is None:
-                    raise IndexError_(f"index at {self.path} has disappeared")
+                    raise IndexError_(f"索引 {self.path} 已不存在")
                 check_version(self.path, pointer)
                 if gen.generation_dir(self.path, pointer) != \
                         gen.generation_dir(self.path, self._pointer):
@@ -142,7 +142,7 @@ class Index:
                 if attempt < 2:
                     time.sleep(0.05)
                     continue
-                raise IndexError_(f"cannot read index at {self.path}: {e}") from e
+                raise IndexError_(f"无法读取索引 {self.path}：{e}") from e
             if held is None or fresh is not held[1]:
                 with self._lock:
                     if held is not None and held[1] in self._searchers:
@@ -164,7 +164,7 @@ class Index:
         except IndexError_:
             raise
         except Exception as e:  # noqa: BLE001 - one failure type for the layer above
-            raise IndexError_(f"search failed in index at {self.path}: {e}") from e
+            raise IndexError_(f"在索引 {self.path} 中检索失败：{e}") from e
 
     def highlight_passages(self, doc: Document, q: str) -> dict[str, str]:
         """passage id → escaped HTML of the whole passage with <mark> around q's matches."""
@@ -232,8 +232,8 @@ class Index:
                     writer.delete_by_term("doc_id", doc_id)
                     writer.add_document(**record)
                 except Exception as e:
-                    raise IndexError_(f"could not index (document {doc_id}): {e}; "
-                                      "nothing was written") from e
+                    raise IndexError_(f"无法索引文档 {doc_id}：{e}；"
+                                      "什么都没有写入") from e
             return len(batch)
 
         return self._write(work)
@@ -254,26 +254,26 @@ class Index:
     def _write(self, work: Any) -> int:
         """Run work(writer) under the batch lock and commit it, or write nothing at all."""
         if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
+            raise IndexError_(f"索引 {self.path} 已关闭")
         with WriteLock(self.path, wait=True, timeout=WRITE_LOCK_TIMEOUT):
             ix = open_whoosh(gen.generation_dir(self.path, self._pointer_now()), durable=True)
             try:
                 writer = SegmentWriter(ix, limitmb=WRITER_POOL_MB)
             except LockError as e:
-                raise IndexLockedError(f"index at {self.path} is locked by another writer; "
-                                       "try again when it has finished") from e
+                raise IndexLockedError(f"索引 {self.path} 正被另一个写入进程锁定；"
+                                       "请等它结束后再试") from e
             try:
                 result = work(writer)
             except BaseException as e:
                 writer.cancel()
                 if isinstance(e, IndexError_) or not isinstance(e, Exception):
                     raise
-                raise IndexError_(f"could not write to index at {self.path}: {e}; "
-                                  "nothing was written") from e
+                raise IndexError_(f"无法写入索引 {self.path}：{e}；"
+                                  "什么都没有写入") from e
             try:
                 writer.commit(mergetype=merge_small)
             except Exception as e:
-                raise IndexError_(f"could not commit to index at {self.path}: {e}") from e
+                raise IndexError_(f"无法提交到索引 {self.path}：{e}") from e
             return result
 
     def _pointer_now(self) -> dict[str, Any]:
@@ -336,7 +336,7 @@ def create_index(path: Path) -> Index:
     ensure_analysis()
     path = Path(path)
     if not can_create(path):
-        raise IndexError_(f"an index already exists at {path}; open it, or delete it first")
+        raise IndexError_(f"{path} 已有索引；请打开它，或先删除")
     try:
         path.mkdir(parents=True, exist_ok=True)
         with WriteLock(path):
@@ -344,7 +344,7 @@ def create_index(path: Path) -> Index:
             name, ix = create_generation(path)
             point_to(path, name)
     except OSError as e:
-        raise IndexError_(f"cannot create index at {path}: {e}") from e
+        raise IndexError_(f"无法在 {path} 建立索引：{e}") from e
     return open_index(path)
 
 
@@ -354,12 +354,12 @@ def open_index(path: Path) -> Index:
     path = Path(path)
     pointer = gen.read_pointer(path) if path.is_dir() else None
     if pointer is None:
-        raise IndexError_(f"no index at {path}; run `gongwen ingest ...` to build one")
+        raise IndexError_(f"{path} 没有索引；请先运行 gongwen ingest PATH 建立索引")
     check_version(path, pointer)
     try:
         ix = open_whoosh(gen.generation_dir(path, pointer))
         if ix.latest_generation() < 0:
-            raise IndexError_("no table of contents")
+            raise IndexError_("缺少目录文件（TOC）")
     except Exception as e:  # noqa: BLE001 - a damaged or foreign index
-        raise IndexError_(f"cannot open index at {path}: {e}") from e
+        raise IndexError_(f"无法打开索引 {path}：{e}") from e
     return Index(path, pointer, ix)
