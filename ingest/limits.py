@@ -29,7 +29,7 @@ class Limits:
     """What one file may cost; the defaults are documented in the README (Limits)."""
 
     max_text_mb: float = 10.0  # the text of one document: a .txt file, a JSON Lines record …
-    max_inflate_mb: float = 256.0  # what a .gz file, or all members of a DOCX, inflate to
+    max_inflate_mb: float = 256.0  # what a .gz file (or a DOCX, see zip_bytes) inflates to
 
     @property
     def text_bytes(self) -> int:
@@ -38,6 +38,12 @@ class Limits:
     @property
     def inflate_bytes(self) -> int:
         return int(self.max_inflate_mb * MB)
+
+    @property
+    def zip_bytes(self) -> int:
+        """A DOCX's parts together: twice the text limit at most (lxml holds them whole,
+        about 17 bytes of memory per byte of markup), and never past the inflation limit."""
+        return min(self.inflate_bytes, 2 * self.text_bytes)
 
     def text_too_big(self, size: int) -> str:
         return (f"文本超过上限 {self.max_text_mb:g} MB（约 {size / MB:.1f} MB）；"
@@ -50,6 +56,10 @@ class Limits:
     def inflates_too_much(self) -> str:
         return (f"解压后超过上限 {self.max_inflate_mb:g} MB（压缩炸弹？）；"
                 "可用 --max-inflate-mb 调高上限")
+
+    def zip_too_big(self) -> str:
+        return (f"DOCX 解压后超过上限 {self.zip_bytes / MB:g} MB（压缩炸弹？）；"
+                "上限为 --max-text-mb 的两倍（且不超过 --max-inflate-mb），可调高 --max-text-mb")
 
 
 DEFAULT_LIMITS = Limits()
@@ -197,17 +207,17 @@ def check_zip(path: Path, data: bytes, limits: Limits) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return  # the format's own parser says what is wrong
-    left = limits.inflate_bytes
+    left = limits.zip_bytes
     with archive:
         for info in archive.infolist():
             if info.file_size > left:  # the header alone already says too much
-                raise ParseError(path, limits.inflates_too_much())
+                raise ParseError(path, limits.zip_too_big())
             try:
                 with archive.open(info) as member:
                     while chunk := member.read(min(CHUNK, left + 1)):
                         left -= len(chunk)
                         if left < 0:
-                            raise ParseError(path, limits.inflates_too_much())
+                            raise ParseError(path, limits.zip_too_big())
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
                     RuntimeError):
                 return  # damaged or encrypted: the format's own parser reports it

@@ -15,8 +15,10 @@ from ..structure import Hints, build_document, normalize_doc_number, parse_date
 UNDECODABLE = "无法识别文字编码（已尝试 UTF-8、GB18030）"
 _BIG5 = {"big5", "big5hkscs", "cp950"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PLAUSIBLE = re.compile(rf"[{CJK}{CJK_PUNCT}\x20-\x7e\s\u00a0-\u00ff\u2000-\u2bff\u3000-\u33ff"
-                        r"\ufe30-\ufe4f\uff00-\uffef]")
+# Ideographs outside the BMP (Extensions B–H: 𠀀, rare names and places) are GB18030 4-byte codes.
+_SUPPLEMENTARY_HAN = "\U00020000-\U0003134f"
+_PLAUSIBLE = re.compile(rf"[{CJK}{CJK_PUNCT}{_SUPPLEMENTARY_HAN}\x20-\x7e\s\u00a0-\u00ff"
+                        r"\u2000-\u2bff\u3000-\u33ff\ufe30-\ufe4f\uff00-\uffef]")
 # A lone ideograph between Latin letters (caf閍u) is what Latin-1 text read as GB18030 looks like.
 _LONE_HAN = re.compile(rf"(?<=[A-Za-z])[{CJK}](?=[A-Za-z])")
 _HAN = re.compile(f"[{CJK}]")
