@@ -220,12 +220,16 @@ def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeat
                        passages=passages, same_as=repeat)
 
 
-def highlight_document(schema: Schema, doc: Document, q: str,
-                       expand: bool = True) -> dict[str, str]:
-    """passage id → the whole passage as escaped HTML, <mark> around what q matches."""
+def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = True,
+                       only: frozenset[str] | None = None) -> dict[str, str]:
+    """passage id → the whole passage as escaped HTML, <mark> around what q matches.
+
+    ``only``: the passages shown (a long document's page shows a slice of them).
+    """
     try:
         parsed = parse_query(q or "", schema, load_expander() if expand else None)
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
     marker = Highlighter(schema, parsed)
-    return {p.id: marker.passage(p.text) for p in doc.passages()}
+    return {p.id: marker.passage(p.text) for p in doc.passages()
+            if only is None or p.id in only}

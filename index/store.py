@@ -166,9 +166,10 @@ class Index:
         except Exception as e:  # noqa: BLE001 - one failure type for the layer above
             raise IndexError_(f"在索引 {self.path} 中检索失败：{e}") from e
 
-    def highlight_passages(self, doc: Document, q: str) -> dict[str, str]:
+    def highlight_passages(self, doc: Document, q: str,
+                           only: frozenset[str] | None = None) -> dict[str, str]:
         """passage id → escaped HTML of the whole passage with <mark> around q's matches."""
-        return highlight_document(self._current_ix().schema, doc, q)
+        return highlight_document(self._current_ix().schema, doc, q, only=only)
 
     def _doc_numbers(self, searcher: Searcher, doc_id: str | None = None) -> list[int]:
         if doc_id is None:
