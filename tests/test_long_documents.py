@@ -65,3 +65,9 @@ def test_a_long_document_page_is_shown_in_parts_with_a_note(client) -> None:
     assert len(html.encode()) < 400_000  # the whole document is 3.7 MB
     first = client.get(href.split("?")[0]).get_data(as_text=True)
     assert "本页为第 1 页（第 1–300 段）" in first
+
+
+def test_the_passage_deep_in_a_long_document_is_the_one_shown(client) -> None:
+    hits = client.get("/api/search", query_string={"q": "白州工匠"}).get_json()["results"]
+    assert [h["doc_id"] for h in hits] == ["long"]
+    assert hits[0]["passages"][0]["text"] == "白州工匠学院的技能培训经验值得推广。"
