@@ -16,6 +16,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ingest.formats.text import decode_text
 from ingest.libwarnings import captured_warnings
 
@@ -130,3 +132,20 @@ def test_library_warnings_are_captured_not_printed(capsys) -> None:
             logging.getLogger("pdfminer.pdffont").warning("Could not get FontBBox from font descriptor")
     assert notes == ["pdfminer.pdffont: Could not get FontBBox from font descriptor（共 3 次）"]
     assert capsys.readouterr().err == ""
+
+
+OFFICE = REPO.parent / "shared" / "data" / "office_files"
+
+
+@pytest.mark.skipif(not OFFICE.is_dir(), reason="../shared/data is not here")
+def test_pdfminer_warnings_of_a_real_office_pdf_go_to_the_report(tmp_path: Path) -> None:
+    pdf = next(OFFICE.glob("**/南宁市发展和改革委员会关于*.pdf"))
+    report = tmp_path / "report.json"
+    proc = gongwen("ingest", pdf, "--index", tmp_path / "idx", "--report", report, "--quiet")
+    assert proc.returncode == 0
+    assert "FontBBox" not in proc.stderr
+    assert proc.stderr == "提示：1 个文件解析时有程序库警告，未在此显示；见 --report 的 warnings\n"
+    warned = json.loads(report.read_text(encoding="utf-8"))["warnings"]
+    assert warned == [{"path": str(pdf.resolve()), "warnings": [
+        "pdfminer.pdffont: Could not get FontBBox from font descriptor because None cannot be "
+        "parsed as 4 floats（共 156 次）"]}]
