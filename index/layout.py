@@ -219,9 +219,9 @@ class WriteLock:
             pid = os.pread(fd, 32, 0).decode("ascii").strip()
         except (OSError, UnicodeDecodeError):
             pid = ""
-        who = f" (pid {pid})" if pid.isdigit() else ""
-        return (f"index at {self.root} is being written by another gongwen ingest{who}; "
-                "wait for it to finish, or run again with --wait")
+        who = f"（进程号 {pid}）" if pid.isdigit() else ""
+        return (f"索引 {self.root} 正由另一个 gongwen ingest 写入{who}；"
+                "请等它结束，或加 --wait 重新运行")
 
     def release(self) -> None:
         if self._fd is not None:

@@ -128,7 +128,7 @@ def doc_numbers(searcher: Searcher, doc_id: str | None = None) -> list[int]:
 
 def rebuild_hint(path: Path) -> str:
     """The command that rebuilds the index at path."""
-    return f"rebuild it: gongwen ingest --rebuild --index {path} PATH..."
+    return f"请重建：gongwen ingest --rebuild --index {path} PATH..."
 
 
 def current_version() -> dict[str, Any]:
@@ -142,9 +142,9 @@ def current_version() -> dict[str, Any]:
 
 def _describe(v: dict[str, Any]) -> str:
     dicts = ", ".join(v.get("dictionaries") or []) or "?"
-    return (f"schema {v.get('schema_version', 'unknown')}, analysis {v.get('analysis', 'unknown')} "
-            f"(analyzer {v.get('analyzer_version', '?')}, jieba {v.get('jieba', '?')}, "
-            f"dictionary {dicts})")
+    return (f"索引结构 {v.get('schema_version', '未知')}、分析指纹 {v.get('analysis', '未知')}"
+            f"（分词器 {v.get('analyzer_version', '?')}，jieba {v.get('jieba', '?')}，"
+            f"词典 {dicts}）")
 
 
 def check_version(root: Path, pointer: dict[str, Any]) -> None:
@@ -153,5 +153,5 @@ def check_version(root: Path, pointer: dict[str, Any]) -> None:
     if pointer.get("schema_version") != wanted["schema_version"] or \
             pointer.get("analysis") != wanted["analysis"]:
         raise IndexVersionError(
-            f"index at {root} was built with {_describe(pointer)}; this program uses "
-            f"{_describe(wanted)}; {rebuild_hint(root)}")
+            f"索引 {root} 建立时用的是{_describe(pointer)}；本程序用的是"
+            f"{_describe(wanted)}；{rebuild_hint(root)}")

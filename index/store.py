@@ -34,7 +34,7 @@ def create_index(path: Path) -> Index:
     ensure_analysis()
     path = Path(path)
     if not can_create(path):
-        raise IndexError_(f"an index already exists at {path}; open it, or delete it first")
+        raise IndexError_(f"{path} 已有索引；请打开它，或先删除")
     try:
         path.mkdir(parents=True, exist_ok=True)
         with WriteLock(path):
@@ -42,7 +42,7 @@ def create_index(path: Path) -> Index:
             name, ix = create_generation(path)
             point_to(path, name)
     except OSError as e:
-        raise IndexError_(f"cannot create index at {path}: {e}") from e
+        raise IndexError_(f"无法在 {path} 建立索引：{e}") from e
     return open_index(path)
 
 
@@ -52,12 +52,12 @@ def open_index(path: Path) -> Index:
     path = Path(path)
     pointer = gen.read_pointer(path) if path.is_dir() else None
     if pointer is None:
-        raise IndexError_(f"no index at {path}; run `gongwen ingest ...` to build one")
+        raise IndexError_(f"{path} 没有索引；请先运行 gongwen ingest PATH 建立索引")
     check_version(path, pointer)
     try:
         ix = open_whoosh(gen.generation_dir(path, pointer))
         if ix.latest_generation() < 0:
-            raise IndexError_("no table of contents")
+            raise IndexError_("缺少目录文件（TOC）")
     except Exception as e:  # noqa: BLE001 - a damaged or foreign index
-        raise IndexError_(f"cannot open index at {path}: {e}") from e
+        raise IndexError_(f"无法打开索引 {path}：{e}") from e
     return Index(path, pointer, ix)

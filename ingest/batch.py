@@ -6,16 +6,16 @@ of segments or commits.
 """
 from __future__ import annotations
 
-import hashlib
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from .formats import SUPPORTED_EXTENSIONS, extension_of
-from .formats.jsonl import jsonl_documents
-from .model import Document, ParseError, Source
-from .pipeline import _hidden, _read, parse_file
+from .limits import DEFAULT_LIMITS, Limits, file_sha256, not_regular, os_reason
+from .model import ParseError
+from .pipeline import ParsedPart, _hidden, parse_part
 
 PART_BYTES = 6 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
 
@@ -28,31 +28,56 @@ class SourceList:
     skipped: tuple[ParseError, ...]  # unsupported types found inside folders: reported, not failed
 
 
+def _problem(path: Path) -> str | None:
+    """Why a path found in a folder is not read: a loop, a dangling link, not a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "符号链接指向的文件不存在，不读取"
+        return f"{os_reason(exc)}，不读取"
+    return not_regular(mode)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return path.absolute()
+
+
 def find_sources(paths: Iterable[Path]) -> SourceList:
-    """Files named explicitly (whatever their type), and files inside folders, resolved."""
+    """Files named explicitly (whatever their type), and files inside folders, resolved.
+
+    Inside folders only regular files are taken: FIFOs, devices, sockets, symlink loops and
+    dangling links are listed as skipped, with the reason.
+    """
     files: dict[Path, None] = {}
     skipped: list[ParseError] = []
     for path in map(Path, paths):
         if not path.is_dir():
-            files[path.resolve()] = None
+            files[_resolved(path)] = None
             continue
         for root, dirs, names in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not _hidden(d))
             for name in sorted(names):
-                child = (Path(root) / name).resolve()
                 if _hidden(name):
                     continue
-                if extension_of(child) in SUPPORTED_EXTENSIONS:
-                    files[child] = None
+                child = Path(root) / name
+                problem = _problem(child)
+                if problem is not None:  # the link's own path: its target is the trouble
+                    skipped.append(ParseError(Path(os.path.abspath(child)), problem))
+                elif extension_of(child) in SUPPORTED_EXTENSIONS:
+                    files[_resolved(child)] = None
                 else:
-                    skipped.append(ParseError(child, "unsupported file type "
-                                                     f"{child.suffix.lower() or '(none)'}"))
+                    skipped.append(ParseError(_resolved(child), "不支持的文件类型 "
+                                              f"{child.suffix.lower() or '（无扩展名）'}"))
     return SourceList(tuple(files), tuple(skipped))
 
 
 def hash_file(path: Path) -> str:
-    """sha256 of the file's bytes; ParseError if it cannot be read."""
-    return hashlib.sha256(_read(Path(path))).hexdigest()
+    """sha256 of the file's bytes, streamed; ParseError if it is not a readable regular file."""
+    return file_sha256(Path(path))
 
 
 def part_count(path: Path) -> int:
@@ -68,27 +93,4 @@ def part_count(path: Path) -> int:
     return max(1, min(64, size // PART_BYTES))
 
 
-@dataclass(frozen=True)
-class ParsedPart:
-    """The documents of one part of one file, and the sha256 of the bytes they came from."""
-
-    documents: tuple[Document, ...]
-    sha256: str
-
-
-def parse_part(path: Path, part: int = 0, parts: int = 1) -> ParsedPart:
-    """Documents of lines [part/parts, (part+1)/parts) of a JSON Lines file, or of a whole file."""
-    path = Path(path)
-    if parts == 1:
-        docs = parse_file(path)
-        sha = docs[0].source.sha256 if docs and docs[0].source else hash_file(path)
-        return ParsedPart(tuple(docs), sha or "")
-    data = _read(path)
-    sha = hashlib.sha256(data).hexdigest()
-    source = Source(path=str(path), format="jsonl", sha256=sha)
-    try:
-        return ParsedPart(tuple(jsonl_documents(path, data, source, part, parts)), sha)
-    except ParseError:
-        raise
-    except Exception as exc:  # a parser bug must not escape as another type
-        raise ParseError(path, f"cannot parse ({type(exc).__name__}: {exc})") from exc
+__all__ = ["DEFAULT_LIMITS", "Limits", "ParsedPart", "SourceList", "find_sources", "hash_file", "parse_part", "part_count"]

@@ -16,7 +16,7 @@ def search() -> Response:
     return jsonify(get_index().search(search_request).to_dict())
 
 
-@bp.get("/documents/<doc_id>")
+@bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> Response:
     """Document.to_dict() of one indexed document, or a 404 envelope."""
     doc = get_index().get_document(doc_id)

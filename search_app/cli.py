@@ -13,6 +13,7 @@ import click
 import waitress
 
 from index import SORTS, Index, IndexError_, QueryError, open_index
+from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
 from search_app.config import default_config
@@ -112,18 +113,26 @@ def cli() -> None:
 @click.option("--parse-seconds", type=click.FloatRange(min=0.001), default=PARSE_SECONDS,
               show_default=True, metavar="SECONDS",
               help="单个文件解析超过这么多秒即判为失败，批次继续。")
+@click.option("--max-text-mb", type=click.FloatRange(min=0.001),
+              default=DEFAULT_LIMITS.max_text_mb, show_default=True, metavar="MB",
+              help="一篇文档的文字上限（.txt 文件大小、JSON Lines 一行、PDF/DOCX 提取的文字）；"
+                   "超过即判为失败，批次继续。")
+@click.option("--max-inflate-mb", type=click.FloatRange(min=0.001),
+              default=DEFAULT_LIMITS.max_inflate_mb, show_default=True, metavar="MB",
+              help="一个 .gz 文件或一个 DOCX 的全部成员解压后的上限；超过即判为失败（防压缩炸弹）。")
 @click.pass_context
 @domain_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune: bool,
            rebuild: bool, wait: bool, report_path: Path | None, quiet: bool,
-           jobs: int | None, parse_seconds: float) -> None:
+           jobs: int | None, parse_seconds: float, max_text_mb: float,
+           max_inflate_mb: float) -> None:
     """gongwen ingest PATH... : sync the index with the files, print one summary line."""
     prepare_analysis()
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         summary = ingest_into_index(paths, index_path, prune=prune, rebuild=rebuild,
                                     wait=wait, jobs=jobs, parse_seconds=parse_seconds,
-                                    progress=bar)
+                                    progress=bar, limits=Limits(max_text_mb, max_inflate_mb))
     finally:
         if bar is not None:
             bar.close()

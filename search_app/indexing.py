@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index import PARSE_SECONDS, Failure, SyncReport, is_index, sync_paths
+from ingest.limits import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class IngestSummary:
     def notice_lines(self) -> list[str]:
         """Skipped files and sources gone from disk whose documents stay (stderr)."""
         lines = [f"跳过: {f.path}: {f.reason}" for f in self.report.skipped]
+        if self.report.warnings:
+            lines.append(f"提示：{len(self.report.warnings)} 个文件解析时有程序库警告，"
+                         "未在此显示；见 --report 的 warnings")
         if self.report.missing:
             lines.append(f"提示：{len(self.report.missing)} 个来源文件已不存在，其文档仍在索引中；"
                          "加 --prune 可将其删除")
@@ -83,6 +87,7 @@ class IngestSummary:
             "missing": list(r.missing),
             "failed": [{"path": f.path, "reason": f.reason} for f in r.failed],
             "skipped": [{"path": f.path, "reason": f.reason} for f in r.skipped],
+            "warnings": [{"path": w.path, "warnings": list(w.warnings)} for w in r.warnings],
             "documents": {"added": r.documents_added, "removed": r.documents_removed},
         }
 
@@ -107,11 +112,12 @@ def index_exists(path: Path) -> bool:
 def ingest_into_index(paths: Iterable[Path], index_path: Path, *, prune: bool = False,
                       rebuild: bool = False, wait: bool = False, jobs: int | None = None,
                       parse_seconds: float | None = PARSE_SECONDS,
-                      progress: Callable[[float, int], None] | None = None) -> IngestSummary:
+                      progress: Callable[[float, int], None] | None = None,
+                      limits: Limits = DEFAULT_LIMITS) -> IngestSummary:
     """Sync the index with the files under paths: add new, replace changed, skip unchanged."""
     started = dt.datetime.now().astimezone()
     t0 = time.perf_counter()
     report = sync_paths(Path(index_path), [Path(p) for p in paths], prune=prune,
                         rebuild=rebuild, wait=wait, jobs=jobs, parse_seconds=parse_seconds,
-                        progress=progress)
+                        progress=progress, limits=limits)
     return IngestSummary(report, Path(index_path), started, time.perf_counter() - t0)

@@ -79,19 +79,36 @@ def facet_links(results: SearchResults) -> list[tuple[str, list[tuple[str, int, 
     return groups
 
 
-@bp.get("/documents/<doc_id>")
+PART_PASSAGES = 300  # a long document's page shows this many passages (and links the rest)
+
+
+def document_part(ids: list[str], at: str, part: str) -> tuple[int, int]:
+    """(this part, how many parts): the part holding passage `at`, else the part asked for."""
+    parts = max(1, -(-len(ids) // PART_PASSAGES))
+    if at in ids:
+        return ids.index(at) // PART_PASSAGES + 1, parts
+    return (min(max(1, int(part)), parts) if part.isdigit() else 1), parts
+
+
+# path: a JSON Lines id may hold "/" (law/2020/第一条); url_for quotes the rest.
+@bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> str:
-    """One document: metadata, every passage with its anchor, page and citation."""
+    """One document: metadata, its passages (a long one in parts) with anchors and citations."""
     index = get_index()
     doc = index.get_document(doc_id)
     if doc is None:
         abort(404, description=f"未找到该文档（编号 {doc_id}），它可能已从索引中删除。")
     q = request.args.get("q", "").strip()
+    ids = [p.id for p in doc.passages()]
+    part, parts = document_part(ids, request.args.get("at", ""),
+                                request.args.get("part", ""))
+    shown = frozenset(ids[(part - 1) * PART_PASSAGES:part * PART_PASSAGES])
     highlights: dict[str, str] = {}
     if q:
         try:
-            highlights = index.highlight_passages(doc, q)
+            highlights = index.highlight_passages(doc, q, only=shown)
         except QueryError:
             pass  # a query that cannot be parsed only loses its highlights here
     return render_template("document.html", doc=doc, q=q, highlights=highlights,
-                           metadata=present.metadata_rows(doc))
+                           metadata=present.metadata_rows(doc), shown=shown, part=part,
+                           parts=parts, total=len(ids), per_part=PART_PASSAGES)

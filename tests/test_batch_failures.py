@@ -50,13 +50,13 @@ def make(kind: str, folder: Path) -> Path:
 
 
 CASES = {
-    "corrupt": "PDF is corrupt or truncated",
-    "encrypted": "PDF is encrypted",
-    "empty": "empty file",
-    "scanned": "PDF has no text layer (scanned?)",
-    "garbage": "not a PDF file",
-    "unsupported": "unsupported file type .xyz",
-    "bad-jsonl": "line 2: invalid JSON (Expecting value)",
+    "corrupt": "PDF 已损坏或不完整",
+    "encrypted": "PDF 已加密",
+    "empty": "空文件",
+    "scanned": "PDF 没有文字层（扫描件？）",
+    "garbage": "不是 PDF 文件",
+    "unsupported": "不支持的文件类型 .xyz",
+    "bad-jsonl": "第 2 行：JSON 格式错误（第 1 列，缺少值）",
 }
 
 
@@ -99,7 +99,7 @@ def test_all_kinds_in_one_folder(tmp_path):
                                 "reason": CASES["unsupported"]}]
     assert data["summary"] == {"added": 1, "updated": 0, "unchanged": 0, "removed": 0,
                                "failed": len(expected)}
-    assert f"跳过: {broken['unsupported'].resolve()}: unsupported file type .xyz" in proc.stderr
+    assert f"跳过: {broken['unsupported'].resolve()}: 不支持的文件类型 .xyz" in proc.stderr
 
 
 def test_a_folder_with_only_an_unsupported_file_exits_0(tmp_path):
@@ -119,7 +119,7 @@ def test_a_corrected_file_that_now_fails_keeps_its_previous_version(tmp_path):
     path.write_bytes(b"")  # the re-sent file arrived empty
     proc = cli("ingest", inbox, "--index", index)
     assert proc.returncode == 1
-    assert proc.stderr == f"失败: {path.resolve()}: empty file\n"
+    assert proc.stderr == f"失败: {path.resolve()}: 空文件\n"
     assert found(index, "反对浪费") == ["notice"]
 
 
@@ -132,8 +132,7 @@ def test_a_file_that_takes_too_long_to_parse_fails_and_the_batch_goes_on(tmp_pat
     proc = cli("ingest", inbox, "--index", tmp_path / "idx", "--report", report,
                "--parse-seconds", "0.3")
     assert proc.returncode == 1
-    reason = ("parsing took longer than 0.3 s (a damaged or unusual file?); "
-              "raise --parse-seconds to give it more time")
+    reason = "解析超过 0.3 秒（文件损坏或异常？）；可用 --parse-seconds 延长时限"
     assert proc.stderr == f"失败: {slow.resolve()}: {reason}\n"
     assert json.loads(report.read_text(encoding="utf-8"))["failed"] == [
         {"path": str(slow.resolve()), "reason": reason}]

@@ -54,9 +54,9 @@ def test_bundled_table_reads_and_knows_the_reference_abbreviations() -> None:
 def test_table_errors_name_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "synonyms.txt"
     bad.write_text("# comment\n产改 = 产业工人队伍建设改革\n只有一个\n", encoding="utf-8")
-    with pytest.raises(IndexError_, match=r"synonyms.txt:3: expected 'form = form"):
+    with pytest.raises(IndexError_, match=r"synonyms.txt:3：应为“词 = 词 \[= 词 …\]”，实际是"):
         read_synonyms(bad)
-    with pytest.raises(IndexError_, match="cannot read synonym table"):
+    with pytest.raises(IndexError_, match="无法读取同义词表"):
         read_synonyms(tmp_path / "missing.txt")
 
 

@@ -44,12 +44,12 @@ def test_doc_id_from_the_file_name(name: str, doc_id: str) -> None:
 
 def test_unsupported_and_empty_files(tmp_path: Path) -> None:
     (tmp_path / "notes.xyz").write_text("正文", encoding="utf-8")
-    assert reason(tmp_path / "notes.xyz") == "unsupported file type .xyz"
+    assert reason(tmp_path / "notes.xyz") == "不支持的文件类型 .xyz"
     (tmp_path / "empty.txt").write_bytes(b"")
-    assert reason(tmp_path / "empty.txt") == "empty file"
+    assert reason(tmp_path / "empty.txt") == "空文件"
     (tmp_path / "blank.md").write_text(" \n\n  \n", encoding="utf-8")
-    assert reason(tmp_path / "blank.md") == "empty file"
-    assert reason(tmp_path / "missing.txt") == "no such file"
+    assert reason(tmp_path / "blank.md") == "空文件"
+    assert reason(tmp_path / "missing.txt") == "文件不存在"
 
 
 @pytest.mark.parametrize("data", [bytes(range(0x80, 0x100)) * 20,  # invalid in UTF-8 and GB18030
@@ -57,7 +57,7 @@ def test_unsupported_and_empty_files(tmp_path: Path) -> None:
                                   "Le café était très bon, déjà vu.\n".encode("latin-1") * 5])
 def test_undecodable_text(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "bad.txt").write_bytes(data)
-    assert reason(tmp_path / "bad.txt") == "cannot decode text (tried UTF-8, GB18030)"
+    assert reason(tmp_path / "bad.txt") == "无法识别文字编码（已尝试 UTF-8、GB18030）"
 
 
 def test_front_matter_marks_a_sample_and_sets_fields(tmp_path: Path) -> None:
@@ -77,9 +77,9 @@ def test_front_matter_marks_a_sample_and_sets_fields(tmp_path: Path) -> None:
 def test_bad_front_matter_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "demo.txt"
     path.write_text("---\ndoc_type: memo\n---\n正文。\n", encoding="utf-8")
-    assert reason(path) == "front matter: doc_type must be one of bulletin, policy, other"
+    assert reason(path) == "文件头信息（front matter）：doc_type 只能是 bulletin、policy、other"
     path.write_text("---\ndate: 下周一\n---\n正文。\n", encoding="utf-8")
-    assert reason(path) == "front matter: cannot read date '下周一'"
+    assert reason(path) == "文件头信息（front matter）：无法识别日期 '下周一'"
 
 
 def test_a_rule_line_is_not_front_matter(tmp_path: Path) -> None:
@@ -119,10 +119,10 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
 
 def test_broken_docx(tmp_path: Path) -> None:
     (tmp_path / "fake.docx").write_bytes(b"this is plain text, not a Word file" * 3)
-    assert reason(tmp_path / "fake.docx") == "not a DOCX file"
+    assert reason(tmp_path / "fake.docx") == "不是 DOCX 文件"
     good = render_docx(tmp_path / "good.docx", [("正文。", None)]).read_bytes()
     (tmp_path / "cut.docx").write_bytes(good[: len(good) // 2])
-    assert reason(tmp_path / "cut.docx") == "not a DOCX file (corrupt or not Word)"
+    assert reason(tmp_path / "cut.docx") == "不是 DOCX 文件（已损坏，或不是 Word 文档）"
 
 
 # --- html ---------------------------------------------------------------------------------
@@ -200,41 +200,41 @@ def test_jsonl_gz(tmp_path: Path) -> None:
         "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS).encode("utf-8")))
     assert [d.doc_id for d in parse_file(path)] == ["n1", "k1", "刑法||第一条"]
     (tmp_path / "bad.jsonl.gz").write_bytes(b"not gzip at all")
-    assert reason(tmp_path / "bad.jsonl.gz") == "not a gzip file (or truncated)"
+    assert reason(tmp_path / "bad.jsonl.gz") == "不是 gzip 文件（或文件不完整）"
 
 
 @pytest.mark.parametrize("lines, message", [
-    (['{"id": "a", "title": "甲", "text": "正文。"}', "{oops", ""], "line 2: invalid JSON"),
+    (['{"id": "a", "title": "甲", "text": "正文。"}', "{oops", ""], "第 2 行：JSON 格式错误（第 2 列，键名必须用双引号）"),
     (['{"id": "a", "title": "甲", "text": "正文。"}', "", '{"id": "b", "title": "乙"}'],
-     'line 3: missing "text"'),
-    (['{"title": "甲", "text": "正文。"}'], 'line 1: missing "id"'),
-    (['["a", "b"]'], "line 1: not a JSON object"),
+     '第 3 行：缺少 "text" 字段（或为空）'),
+    (['{"title": "甲", "text": "正文。"}'], '第 1 行：缺少 "id" 字段'),
+    (['["a", "b"]'], "第 1 行：不是 JSON 对象"),
     (['{"id": "a", "title": "甲", "text": "正文。", "doc_type": "memo"}'],
-     "line 1: doc_type must be one of bulletin, policy, other"),
-    (['{"id": "a", "title": "甲", "text": "正文。", "date": "去年"}'], "line 1: cannot read date '去年'"),
+     "第 1 行：doc_type 只能是 bulletin、policy、other"),
+    (['{"id": "a", "title": "甲", "text": "正文。", "date": "去年"}'], "第 1 行：无法识别日期 '去年'"),
 ])
 def test_jsonl_errors_name_the_line(tmp_path: Path, lines: list[str], message: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert reason(path).startswith(message)
+    assert reason(path) == message
 
 
 # --- pdf ----------------------------------------------------------------------------------
 
 def test_broken_pdfs(tmp_path: Path) -> None:
     render_pdf(tmp_path / "locked.pdf", [Para("加密的文件内容。")], encrypt="secret")
-    assert reason(tmp_path / "locked.pdf") == "PDF is encrypted"
+    assert reason(tmp_path / "locked.pdf") == "PDF 已加密"
     good = render_pdf(tmp_path / "good.pdf", [Para("正常的文件内容，" * 60)]).path.read_bytes()
     (tmp_path / "cut.pdf").write_bytes(good[: len(good) * 6 // 10])
-    assert reason(tmp_path / "cut.pdf") == "PDF is corrupt or truncated"
+    assert reason(tmp_path / "cut.pdf") == "PDF 已损坏或不完整"
     (tmp_path / "garbage.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    assert reason(tmp_path / "garbage.pdf") == "not a PDF file"
+    assert reason(tmp_path / "garbage.pdf") == "不是 PDF 文件"
     (tmp_path / "header-only.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
-    assert reason(tmp_path / "header-only.pdf") == "PDF is corrupt or truncated"
+    assert reason(tmp_path / "header-only.pdf") == "PDF 已损坏或不完整"
     render_shapes_pdf(tmp_path / "scan.pdf")
-    assert reason(tmp_path / "scan.pdf") == "PDF has no text layer (scanned?)"
+    assert reason(tmp_path / "scan.pdf") == "PDF 没有文字层（扫描件？）"
     (tmp_path / "empty.pdf").write_bytes(b"")
-    assert reason(tmp_path / "empty.pdf") == "empty file"
+    assert reason(tmp_path / "empty.pdf") == "空文件"
 
 
 def test_owner_password_only_pdf_is_readable(tmp_path: Path) -> None:

@@ -54,13 +54,15 @@ def test_persists_across_close_and_reopen(tmp_path: Path) -> None:
 
 
 def test_create_refuses_an_existing_index(ix: Index) -> None:
-    with pytest.raises(IndexError_, match="already exists"):
+    with pytest.raises(IndexError_) as caught:
         create_index(ix.path)
+    assert str(caught.value) == f"{ix.path} 已有索引；请打开它，或先删除"
 
 
 def test_open_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
-    with pytest.raises(IndexError_, match=r"no index at .*gongwen ingest"):
+    with pytest.raises(IndexError_) as caught:
         open_index(tmp_path / "missing")
+    assert str(caught.value) == f"{tmp_path / 'missing'} 没有索引；请先运行 gongwen ingest PATH 建立索引"
 
 
 def test_replace_by_doc_id(ix: Index) -> None:
@@ -174,7 +176,7 @@ def test_schema_version_mismatch_asks_for_a_rebuild(ix: Index) -> None:
     meta = ix.path / "gongwen-index.json"
     data = json.loads(meta.read_text(encoding="utf-8"))
     meta.write_text(json.dumps({**data, "schema_version": 0}), encoding="utf-8")
-    with pytest.raises(IndexVersionError, match=r"schema 0.*gongwen ingest --rebuild"):
+    with pytest.raises(IndexVersionError, match=r"索引结构 0.*请重建：gongwen ingest --rebuild"):
         open_index(ix.path)
 
 
@@ -190,5 +192,5 @@ def test_dictionary_mismatch_asks_for_a_rebuild(ix: Index, tmp_path: Path) -> No
     proc = subprocess.run([sys.executable, "-c", script, str(ix.path), str(other)],
                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert proc.returncode == 3, proc.stderr
-    assert f"index at {ix.path} was built with" in proc.stdout
-    assert "rebuild it: gongwen ingest --rebuild" in proc.stdout
+    assert f"索引 {ix.path} 建立时用的是索引结构" in proc.stdout
+    assert "请重建：gongwen ingest --rebuild" in proc.stdout

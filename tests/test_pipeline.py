@@ -55,7 +55,7 @@ def test_files_named_explicitly_are_always_tried(folder: Path) -> None:
     report = ingest_paths(explicit)
     assert report.files == 2
     assert [d.text for d in report.documents] == ["隐藏文件。"]
-    assert [f.reason for f in report.failures] == ["unsupported file type .xyz"]
+    assert [f.reason for f in report.failures] == ["不支持的文件类型 .xyz"]
 
 
 def test_ingest_keeps_going_and_reports_every_failure(folder: Path) -> None:
@@ -64,12 +64,12 @@ def test_ingest_keeps_going_and_reports_every_failure(folder: Path) -> None:
     assert report.files == 10
     reasons = {Path(f.path).name: f.reason for f in report.failures}
     assert reasons == {
-        "bad.txt": "cannot decode text (tried UTF-8, GB18030)",
-        "broken.jsonl": 'line 2: missing "text"',
-        "empty.md": "empty file",
-        "fake.pdf": "not a PDF file",
-        "locked.pdf": "PDF is encrypted",
-        "scan.pdf": "PDF has no text layer (scanned?)",
+        "bad.txt": "无法识别文字编码（已尝试 UTF-8、GB18030）",
+        "broken.jsonl": '第 2 行：缺少 "text" 字段（或为空）',
+        "empty.md": "空文件",
+        "fake.pdf": "不是 PDF 文件",
+        "locked.pdf": "PDF 已加密",
+        "scan.pdf": "PDF 没有文字层（扫描件？）",
     }
     by_id = {d.doc_id: d for d in report.documents}
     assert sorted(by_id) == ["a1", "a2", "gaigekuaibao-2021-12", "notice", "policy"]
@@ -97,10 +97,10 @@ def test_parse_file_only_ever_raises_parse_error(tmp_path: Path) -> None:
     (tmp_path / "dir.txt").mkdir()
     with pytest.raises(ParseError) as caught:
         parse_file(tmp_path / "dir.txt")
-    assert caught.value.reason == "is a directory"
+    assert caught.value.reason == "是目录，不是文件"
 
 
 def test_missing_paths_are_reported_not_raised(tmp_path: Path) -> None:
     report = ingest_paths([tmp_path / "gone.txt"])
     assert (report.files, report.documents) == (1, ())
-    assert [f.reason for f in report.failures] == ["no such file"]
+    assert [f.reason for f in report.failures] == ["文件不存在"]

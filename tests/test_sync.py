@@ -154,8 +154,8 @@ def test_the_same_doc_id_from_two_files_fails_the_later_one(tmp_path):
     assert counts["added"] == 1 and counts["failed"] == 1
     assert report["failed"] == [{
         "path": str(b.resolve()),
-        "reason": f"doc_id report is already used by {a.resolve()}; doc_ids come from file "
-                  "names (or the id field of JSON Lines): rename one of the two"}]
+        "reason": f"文档编号 report 已被 {a.resolve()} 使用；文档编号取自文件名"
+                  "（JSON Lines 取自 id 字段）：请将其中一个改名"}]
     assert found(index, "推进改革") == ["report"]
     assert found(index, "乙单位") == []
     # Run alone later, the second file still may not overwrite the first.
@@ -170,7 +170,7 @@ def test_a_duplicate_id_inside_one_file_fails_the_file(tmp_path):
         {"id": "x", "title": "甲", "text": "第一份。"}, {"id": "x", "title": "乙", "text": "第二份。"}])
     code, counts, _, report = ingest(path, "--index", index)
     assert code == 1 and counts["failed"] == 1 and counts["documents"] == 0
-    assert report["failed"][0]["reason"] == "doc_id x appears more than once in this file"
+    assert report["failed"][0]["reason"] == "文档编号 x 在本文件中出现不止一次"
     assert all_ids(index) == []
 
 
@@ -213,9 +213,8 @@ def test_a_second_writer_gets_a_clear_message_or_waits(inbox, tmp_path):
     try:
         result = runner.invoke(cli, ["ingest", str(inbox), "--index", str(index)])
         assert result.exit_code == 1
-        assert result.stderr == (f"错误：index at {index} is being written by another gongwen "
-                                 f"ingest (pid {os.getpid()}); wait for it to finish, or run "
-                                 "again with --wait\n")
+        assert result.stderr == (f"错误：索引 {index} 正由另一个 gongwen ingest 写入"
+                                 f"（进程号 {os.getpid()}）；请等它结束，或加 --wait 重新运行\n")
         timer = threading.Timer(1.0, lock.release)
         timer.start()
         result = runner.invoke(cli, ["ingest", str(inbox), "--index", str(index), "--wait"])
@@ -233,4 +232,4 @@ def test_ingest_refuses_a_folder_that_is_not_an_index(inbox, tmp_path):
     (stray / "notes.txt").write_text("不是索引", encoding="utf-8")
     result = CliRunner().invoke(cli, ["ingest", str(inbox), "--index", str(stray)])
     assert result.exit_code == 1
-    assert result.stderr == f"错误：{stray} is not an index (and not empty); choose another --index\n"
+    assert result.stderr == f"错误：{stray} 不是索引目录（而且不是空目录）；请用 --index 另选目录\n"

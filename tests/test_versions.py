@@ -45,17 +45,17 @@ def test_the_index_records_schema_analyzer_and_dictionary(built):
 
 
 def mismatch_message(index: Path, found: str) -> str:
-    return f"index at {index} was built with schema {found}"
+    return f"索引 {index} 建立时用的是索引结构 {found}"
 
 
 def test_an_outdated_index_is_refused_with_the_fix(built):
     inbox, index = built
     write_json_atomic(index / "gongwen-index.json", {**pointer(index), "schema_version": 1})
-    fix = f"rebuild it: gongwen ingest --rebuild --index {index} PATH..."
+    fix = f"请重建：gongwen ingest --rebuild --index {index} PATH..."
 
     proc = cli("search", "厉行节约", "--index", index)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.startswith(f"错误：{mismatch_message(index, '1')}, analysis ")
+    assert proc.stderr.startswith(f"错误：{mismatch_message(index, '1')}、分析指纹 ")
     assert proc.stderr.rstrip().endswith(fix)
 
     proc = cli("ingest", inbox, "--index", index)  # an incremental batch would mix versions
@@ -83,10 +83,10 @@ def test_an_index_built_with_another_dictionary_is_refused_by_the_web_app(built,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     status, message = proc.stdout.splitlines()[:2]
     assert status == "503"
-    assert f"index at {index} was built with schema {SCHEMA_VERSION}" in message
-    assert "dictionary userdict.txt); this program uses" in message
-    assert "dictionary other-dict.txt)" in message
-    assert message.endswith(f"rebuild it: gongwen ingest --rebuild --index {index} PATH...）")
+    assert f"索引 {index} 建立时用的是索引结构 {SCHEMA_VERSION}" in message
+    assert "词典 userdict.txt）；本程序用的是" in message
+    assert "词典 other-dict.txt）" in message
+    assert message.endswith(f"请重建：gongwen ingest --rebuild --index {index} PATH...）")
 
 
 def test_a_running_server_refuses_an_index_switched_to_another_version(built):

@@ -67,14 +67,14 @@ def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexError_(f"cannot read dictionary {path}: {e}") from e
+        raise IndexError_(f"无法读取词典 {path}：{e}") from e
     for lineno, line in enumerate(lines, 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         parts = line.split()
         if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
-            raise IndexError_(f"{path}:{lineno}: expected 'word freq tag', got {line!r}")
+            raise IndexError_(f"{path}:{lineno}：应为“词 词频 词性”，实际是 {line!r}")
         freq = int(parts[1]) if len(parts) > 1 else 1
         entries.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
     return entries

@@ -28,7 +28,7 @@ def read_synonyms(path: Path) -> list[tuple[str, ...]]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexError_(f"cannot read synonym table {path}: {e}") from e
+        raise IndexError_(f"无法读取同义词表 {path}：{e}") from e
     groups = []
     for lineno, line in enumerate(lines, 1):
         line = line.split("#", 1)[0].strip()
@@ -36,7 +36,7 @@ def read_synonyms(path: Path) -> list[tuple[str, ...]]:
             continue
         forms = tuple(dict.fromkeys(f.strip() for f in line.split("=") if f.strip()))
         if len(forms) < 2:
-            raise IndexError_(f"{path}:{lineno}: expected 'form = form [= form …]', got {line!r}")
+            raise IndexError_(f"{path}:{lineno}：应为“词 = 词 [= 词 …]”，实际是 {line!r}")
         groups.append(forms)
     return groups
 

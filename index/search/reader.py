@@ -46,7 +46,7 @@ class IndexReader:
     def _current_ix(self) -> FileIndex:
         """The whoosh index of the current generation, reopened if the pointer moved."""
         if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
+            raise IndexError_(f"索引 {self.path} 已关闭")
         stamp = gen.pointer_stamp(self.path)
         if stamp == self._stamp:
             return self._ix
@@ -54,7 +54,7 @@ class IndexReader:
             if stamp != self._stamp:
                 pointer = gen.read_pointer(self.path)
                 if pointer is None:
-                    raise IndexError_(f"index at {self.path} has disappeared")
+                    raise IndexError_(f"索引 {self.path} 已不存在")
                 check_version(self.path, pointer)
                 if gen.generation_dir(self.path, pointer) != \
                         gen.generation_dir(self.path, self._pointer):
@@ -78,7 +78,7 @@ class IndexReader:
                 if attempt < 2:
                     time.sleep(0.05)
                     continue
-                raise IndexError_(f"cannot read index at {self.path}: {e}") from e
+                raise IndexError_(f"无法读取索引 {self.path}：{e}") from e
             if held is None or fresh is not held[1]:
                 with self._lock:
                     if held is not None and held[1] in self._searchers:
@@ -103,11 +103,12 @@ class IndexReader:
         except IndexError_:
             raise
         except Exception as e:  # noqa: BLE001 - one failure type for the layer above
-            raise IndexError_(f"search failed in index at {self.path}: {e}") from e
+            raise IndexError_(f"在索引 {self.path} 中检索失败：{e}") from e
 
-    def highlight_passages(self, doc: Document, q: str) -> dict[str, str]:
+    def highlight_passages(self, doc: Document, q: str,
+                           only: frozenset[str] | None = None) -> dict[str, str]:
         """passage id → escaped HTML of the whole passage with <mark> around q's matches."""
-        return highlight_document(self._current_ix().schema, doc, q)
+        return highlight_document(self._current_ix().schema, doc, q, only=only)
 
     def get_document(self, doc_id: str) -> Document | None:
         """The full Document as indexed, or None."""

@@ -8,6 +8,7 @@ Their passages are scored against the query's words and bigrams, the best
 """
 from __future__ import annotations
 
+import bisect
 import json
 import numpy as np
 from whoosh.fields import Schema
@@ -200,12 +201,39 @@ def _passage_norms(doc: Document, doc_text: str) -> dict[str, str]:
     return out
 
 
+MANY_PASSAGES = 2000  # past this, only passages where the query's terms occur are scored
+TERM_OCCURRENCES = 200  # occurrences of one term looked at in such a document
+
+
+def _candidates(ids: list[str], norms: dict[str, str], features: TextFeatures) -> list[str]:
+    """The passages of a very long document that hold one of the first occurrences of a term.
+
+    str.find runs in C; scoring every one of tens of thousands of passages in Python took
+    seconds per query on a multi-MB document.
+    """
+    starts, at = [], 0
+    for pid in ids:
+        starts.append(at)
+        at += len(norms[pid]) + 1
+    text = "\n".join(norms[pid] for pid in ids)
+    hit: set[int] = set()
+    for term in features.terms:
+        i, n = text.find(term), 0
+        while i >= 0 and n < TERM_OCCURRENCES:
+            hit.add(bisect.bisect_right(starts, i) - 1)
+            i, n = text.find(term, i + 1), n + 1
+    return [ids[k] for k in sorted(hit)]
+
+
 def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeatures,
                   req: SearchRequest, marker: Highlighter, repeat: str | None) -> DocumentHit:
     by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
     sections = _section_of(doc)
     norms = _passage_norms(doc, doc_text) if req.passages_per_doc else {}
-    best = passage_scores(features, list(by_id.values()), [norms[pid] for pid in by_id])[
+    candidates = _candidates(list(by_id), norms, features) if len(by_id) > MANY_PASSAGES \
+        else list(by_id)
+    best = passage_scores(features, [by_id[pid] for pid in candidates],
+                          [norms[pid] for pid in candidates])[
         :req.passages_per_doc] if req.passages_per_doc else []
     chosen = [(by_id[pid], s) for pid, s in best]
     if not chosen and req.passages_per_doc and by_id:
@@ -220,12 +248,16 @@ def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeat
                        passages=passages, same_as=repeat)
 
 
-def highlight_document(schema: Schema, doc: Document, q: str,
-                       expand: bool = True) -> dict[str, str]:
-    """passage id → the whole passage as escaped HTML, <mark> around what q matches."""
+def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = True,
+                       only: frozenset[str] | None = None) -> dict[str, str]:
+    """passage id → the whole passage as escaped HTML, <mark> around what q matches.
+
+    ``only``: the passages shown (a long document's page shows a slice of them).
+    """
     try:
         parsed = parse_query(q or "", schema, load_expander() if expand else None)
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
     marker = Highlighter(schema, parsed)
-    return {p.id: marker.passage(p.text) for p in doc.passages()}
+    return {p.id: marker.passage(p.text) for p in doc.passages()
+            if only is None or p.id in only}

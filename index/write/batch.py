@@ -22,6 +22,7 @@ from index import layout as gen
 from index.layout import open_whoosh
 from index.write.merge import WRITER_POOL_MB, merge_small
 from index.write.workers import Item, ItemResult, Task, TaskResult
+from ingest.batch import DEFAULT_LIMITS, Limits
 
 COMMIT_SECONDS = 1.0  # commit at most this often (and at the end)
 TASK_BYTES = 4 * 1024 * 1024  # source bytes per task (one staged segment each)
@@ -38,6 +39,14 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Warned:
+    """What the parsing libraries warned about one file (kept for the report, not printed)."""
+
+    path: str
+    warnings: tuple[str, ...]
+
+
 @dataclass
 class SourceFile:
     """One source file of the batch and what became of it."""
@@ -51,6 +60,7 @@ class SourceFile:
     doc_ids: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (task, first, end docnum)
     failure: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the parsing libraries warned
 
 
 def under(path: str, roots: list[Path]) -> bool:
@@ -121,7 +131,7 @@ class Manifest:
 
 
 def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
-               parse_seconds: float | None = None) -> list[Task]:
+               parse_seconds: float | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Task]:
     """Group the files into tasks of bounded size; a big file's parts get a task each."""
     # Enough tasks to keep every worker busy and to commit as the batch goes.
     per_task = max(8, min(TASK_FILES, -(-len(files) // (4 * jobs))))
@@ -133,7 +143,8 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
         nonlocal batch, size
         if batch:
             number = len(tasks)
-            tasks.append(Task(number, staging / f"t{number:05d}", tuple(batch), parse_seconds))
+            tasks.append(Task(number, staging / f"t{number:05d}", tuple(batch), parse_seconds,
+                              limits))
             batch, size = [], 0
 
     for f in files:
@@ -177,6 +188,7 @@ class Batch:
         self.added: list[str] = []
         self.updated: list[str] = []
         self.failed: list[Failure] = []
+        self.warnings: list[Warned] = []
         self.documents_added = 0
         self.documents_removed = 0
 
@@ -195,10 +207,11 @@ class Batch:
     def _take_item(self, res: TaskResult, item: ItemResult) -> None:
         f = self.files[item.file]
         f.spans.append((res.number, item.first, item.end))
+        f.warnings.extend(item.warnings)
         if item.failure is not None:
             f.failure = f.failure or item.failure
         elif f.done_parts and item.sha != f.sha:
-            f.failure = f.failure or "the file changed while it was being read; run again"
+            f.failure = f.failure or "文件在读取过程中被改动；请重新运行"
         else:
             f.sha = item.sha
             f.doc_ids.extend(item.doc_ids)
@@ -211,20 +224,22 @@ class Batch:
 
     def _conflict(self, f: SourceFile) -> str | None:
         if not f.doc_ids:
-            return "no documents in file"
+            return "文件中没有文档"
         seen: set[str] = set()
         for d in f.doc_ids:
             if d in seen:
-                return f"doc_id {d} appears more than once in this file"
+                return f"文档编号 {d} 在本文件中出现不止一次"
             seen.add(d)
             other = self.claimed.get(d) or self._owner(d)
             if other and other != str(f.path) and (d in self.claimed or os.path.exists(other)):
-                return (f"doc_id {d} is already used by {other}; doc_ids come from file names "
-                        "(or the id field of JSON Lines): rename one of the two")
+                return (f"文档编号 {d} 已被 {other} 使用；文档编号取自文件名"
+                        "（JSON Lines 取自 id 字段）：请将其中一个改名")
         return None
 
     def _decide(self, f: SourceFile) -> None:
         f.failure = f.failure or self._conflict(f)
+        if f.warnings:
+            self.warnings.append(Warned(str(f.path), tuple(f.warnings)))
         if f.failure is not None:
             self.failed.append(Failure(str(f.path), f.failure))
             for number, first, end in f.spans:  # nothing of it reaches the index

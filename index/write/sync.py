@@ -23,10 +23,11 @@ from index import layout as gen
 from index.layout import can_create, create_generation, open_whoosh, point_to
 from index.schema import check_version
 from index.types import IndexError_
-from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
+from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile, Warned,
                                make_tasks, under)
 from index.write.workers import Task, init_worker, run_task
 from ingest.batch import find_sources, hash_file, part_count
+from ingest.batch import DEFAULT_LIMITS, Limits
 from ingest.model import ParseError
 
 __all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
@@ -45,6 +46,7 @@ class SyncReport:
     missing: tuple[str, ...] = ()  # sources gone from disk whose documents were kept
     failed: tuple[Failure, ...] = ()
     skipped: tuple[Failure, ...] = ()  # unsupported files inside folders
+    warnings: tuple[Warned, ...] = ()  # what the parsing libraries warned, per file
     documents_added: int = 0
     documents_removed: int = 0
     created: bool = False
@@ -74,8 +76,8 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
                     batch.take(future.result())
                 batch.maybe_commit()
         except BrokenProcessPool as e:
-            raise IndexError_("a worker process died (out of memory, or killed); everything "
-                              "committed so far is kept: run the same batch again") from e
+            raise IndexError_("有工作进程意外退出（内存不足或被终止）；已提交的内容都保留："
+                              "请重新运行同一批次") from e
         except BaseException:
             for future in running:
                 future.cancel()
@@ -106,12 +108,12 @@ def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
                wait: bool = False, jobs: int | None = None,
                parse_seconds: float | None = PARSE_SECONDS,
-               progress: Progress | None = None) -> SyncReport:
+               progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> SyncReport:
     """Bring the index at root in line with the files under paths (see the module docstring)."""
     root = Path(root)
     jobs = jobs or os.cpu_count() or 1
     if not can_create(root) and gen.read_pointer(root) is None:
-        raise IndexError_(f"{root} is not an index (and not empty); choose another --index")
+        raise IndexError_(f"{root} 不是索引目录（而且不是空目录）；请用 --index 另选目录")
     root.mkdir(parents=True, exist_ok=True)
     with gen.WriteLock(root, wait=wait):
         pointer = gen.read_pointer(root)
@@ -126,7 +128,7 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
                 old = Manifest(open_whoosh(live))
             except Exception as e:  # noqa: BLE001 - an old or damaged index
                 if not rebuild:
-                    raise IndexError_(f"cannot read index at {root}: {e}") from e
+                    raise IndexError_(f"无法读取索引 {root}：{e}") from e
         if pointer is None or rebuild:
             name, _ = create_generation(root)
             folder = root / name
@@ -138,7 +140,7 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
         try:
             return _sync(root, folder, paths, old or Manifest(None), prune=prune,
                          rebuild=rebuild, created=created, jobs=jobs,
-                         parse_seconds=parse_seconds, progress=progress)
+                         parse_seconds=parse_seconds, progress=progress, limits=limits)
         finally:
             if old is not None:
                 old.close()
@@ -146,14 +148,14 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
 
 def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: bool,
           rebuild: bool, created: bool, jobs: int, parse_seconds: float | None,
-          progress: Progress | None) -> SyncReport:
+          progress: Progress | None, limits: Limits = DEFAULT_LIMITS) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
     files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
     batch = Batch(root, folder, manifest, files, progress)
     if progress is not None:
         progress(0, len(files))
-    _run(batch, make_tasks(files, root / gen.STAGING, jobs, parse_seconds), jobs)
+    _run(batch, make_tasks(files, root / gen.STAGING, jobs, parse_seconds, limits), jobs)
     in_batch = {str(p) for p in sources.files}
     roots = [Path(p).resolve() for p in paths]
     gone = [p for p in manifest.paths() if p not in in_batch and under(p, roots)
@@ -173,6 +175,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
         removed=tuple(removed), missing=tuple([] if prune else gone),
         failed=tuple(failed + batch.failed),
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
+        warnings=tuple(batch.warnings),
         documents_added=batch.documents_added,
         documents_removed=batch.documents_removed + len(pruned - set(batch.claimed)),
         created=created, rebuilt=rebuild)

@@ -23,6 +23,7 @@ from index.schema import build_schema, document_record
 from index.write.bulk import BulkSegmentWriter
 from index.write.merge import WRITER_POOL_MB
 from ingest.batch import parse_part
+from ingest.batch import DEFAULT_LIMITS, Limits
 from ingest.model import ParseError
 
 
@@ -44,6 +45,7 @@ class Task:
     staging: Path
     items: tuple[Item, ...]
     parse_seconds: float | None = None  # a file whose parsing takes longer fails
+    limits: Limits = DEFAULT_LIMITS  # what one file may cost (text size, inflation)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class ItemResult:
     first: int  # docnums [first, end) in the task's segment
     end: int
     failure: str | None
+    warnings: tuple[str, ...] = ()  # what the parsing libraries warned
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def run_task(task: Task) -> TaskResult:
     gc.disable()  # millions of small live objects: the collector would only slow us down
     try:
         for item in task.items:
-            results.append(_index_item(writer, item, task.parse_seconds))
+            results.append(_index_item(writer, item, task.parse_seconds, task.limits))
         if writer.docnum == 0:
             writer.cancel()
             return TaskResult(task.number, tuple(results), None, None)
@@ -137,21 +140,23 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | None) -> ItemResult:
+def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | None,
+                limits: Limits = DEFAULT_LIMITS) -> ItemResult:
     first = writer.docnum
     try:
         with _time_limit(parse_seconds):  # a pathological PDF must not hold up the batch
-            parsed = parse_part(item.path, item.part, item.parts)
+            parsed = parse_part(item.path, item.part, item.parts, limits)
         for record in [document_record(doc) for doc in parsed.documents]:
             writer.add_document(**record)
     except _TooSlow:
-        reason = (f"parsing took longer than {parse_seconds:g} s (a damaged or unusual file?); "
-                  "raise --parse-seconds to give it more time")
+        reason = (f"解析超过 {parse_seconds:g} 秒（文件损坏或异常？）；"
+                  "可用 --parse-seconds 延长时限")
         return ItemResult(item.file, (), "", first, writer.docnum, reason)
     except ParseError as e:
         return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        reason = f"cannot index ({type(e).__name__}: {e})"
+        reason = f"无法索引（{type(e).__name__}: {e}）"
         return ItemResult(item.file, (), "", first, writer.docnum, reason)
     ids = tuple(doc.doc_id for doc in parsed.documents)
-    return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None)
+    return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None,
+                      parsed.warnings)

@@ -42,8 +42,8 @@ class IndexWriter:
                     writer.delete_by_term("doc_id", doc_id)
                     writer.add_document(**record)
                 except Exception as e:
-                    raise IndexError_(f"could not index (document {doc_id}): {e}; "
-                                      "nothing was written") from e
+                    raise IndexError_(f"无法索引文档 {doc_id}：{e}；"
+                                      "什么都没有写入") from e
             return len(batch)
 
         return self._write(work)
@@ -64,24 +64,24 @@ class IndexWriter:
     def _write(self, work: Any) -> int:
         """Run work(writer) under the batch lock and commit it, or write nothing at all."""
         if self._closed:
-            raise IndexError_(f"index at {self.path} is closed")
+            raise IndexError_(f"索引 {self.path} 已关闭")
         with WriteLock(self.path, wait=True, timeout=WRITE_LOCK_TIMEOUT):
             ix = open_whoosh(gen.generation_dir(self.path, self._pointer_now()), durable=True)
             try:
                 writer = SegmentWriter(ix, limitmb=WRITER_POOL_MB)
             except LockError as e:
-                raise IndexLockedError(f"index at {self.path} is locked by another writer; "
-                                       "try again when it has finished") from e
+                raise IndexLockedError(f"索引 {self.path} 正被另一个写入进程锁定；"
+                                       "请等它结束后再试") from e
             try:
                 result = work(writer)
             except BaseException as e:
                 writer.cancel()
                 if isinstance(e, IndexError_) or not isinstance(e, Exception):
                     raise
-                raise IndexError_(f"could not write to index at {self.path}: {e}; "
-                                  "nothing was written") from e
+                raise IndexError_(f"无法写入索引 {self.path}：{e}；"
+                                  "什么都没有写入") from e
             try:
                 writer.commit(mergetype=merge_small)
             except Exception as e:
-                raise IndexError_(f"could not commit to index at {self.path}: {e}") from e
+                raise IndexError_(f"无法提交到索引 {self.path}：{e}") from e
             return result

@@ -65,15 +65,15 @@ def docx_blocks(document: docx.document.Document) -> Iterator[Block]:
 def parse_docx(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
     """A .docx file → one Document."""
     if not data.startswith(b"PK"):
-        raise ParseError(path, "not a DOCX file")
+        raise ParseError(path, "不是 DOCX 文件")
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(docx_blocks(document))
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise ParseError(path, "not a DOCX file (corrupt or not Word)") from exc
+        raise ParseError(path, "不是 DOCX 文件（已损坏，或不是 Word 文档）") from exc
     except Exception as exc:  # lxml and python-docx raise many types for damaged parts
-        raise ParseError(path, "DOCX is corrupt") from exc
+        raise ParseError(path, "DOCX 文件已损坏") from exc
     if not blocks:
-        raise ParseError(path, "no text in document")
+        raise ParseError(path, "文档中没有文字")
     title = next((b.text for b in blocks if b.heading_hint == 0), None)
     return [build_document(doc_id, blocks, Hints(fallback_title=title), source)]

@@ -124,5 +124,5 @@ def parse_html(path: Path, data: bytes, doc_id: str, source: Source) -> list[Doc
         tag.decompose()
     blocks = html_blocks(_content_root(soup))
     if not blocks:
-        raise ParseError(path, "no text in page")
+        raise ParseError(path, "网页中没有正文文字")
     return [build_document(doc_id, blocks, hints, source)]

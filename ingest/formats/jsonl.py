@@ -5,7 +5,7 @@ import gzip
 import json
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..model import Document, ParseError, Source
 from ..normalize import Block, normalize_inline
@@ -27,16 +27,16 @@ def _field(record: dict[str, Any], *names: str) -> str | None:
 def record_document(path: Path, line: int, record: Any, source: Source) -> Document:
     """One JSON object → a Document; errors name the line."""
     if not isinstance(record, dict):
-        raise ParseError(path, f"line {line}: not a JSON object")
+        raise ParseError(path, f"第 {line} 行：不是 JSON 对象")
     doc_id = _field(record, "id", "docid")
     # STARD/LawRefBook articles carry law + article instead of a title.
     title = _field(record, "title") or (
         f"{record['law']} {record.get('article') or ''}".strip() if _field(record, "law") else None)
     text = record.get("text")
     if doc_id is None:
-        raise ParseError(path, f'line {line}: missing "id"')
+        raise ParseError(path, f'第 {line} 行：缺少 "id" 字段')
     if not isinstance(text, str) or not text.strip():
-        raise ParseError(path, f'line {line}: missing "text"')
+        raise ParseError(path, f'第 {line} 行：缺少 "text" 字段（或为空）')
     fields = {k: str(v) for k, v in record.items()
               if k not in _SKIP and isinstance(v, (str, int, float)) and not isinstance(v, bool)}
     if title is not None:
@@ -45,38 +45,65 @@ def record_document(path: Path, line: int, record: Any, source: Source) -> Docum
         fields.pop("title", None)
         fields["title_derived"] = "true"
     fields["sample"] = "true" if record.get("sample") is True else ""
-    hints = hints_from_fields(path, fields, where=f"line {line}")
+    hints = hints_from_fields(path, fields, where=f"第 {line} 行")
     blocks = [Block(t) for t in map(normalize_inline, text.split("\n")) if t]
     return build_document(doc_id, blocks, hints, source)  # type: ignore[arg-type]
 
 
 def parse_jsonl(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
-    """A .jsonl or .jsonl.gz file → one Document per non-empty line."""
-    documents = list(jsonl_documents(path, data, source))
-    if not documents:
-        raise ParseError(path, "no records in file")
-    return documents
-
-
-def jsonl_documents(path: Path, data: bytes, source: Source, part: int = 0,
-                    parts: int = 1) -> Iterator[Document]:
-    """The documents of lines [part/parts, (part+1)/parts) of the file, errors naming the line."""
+    """A .jsonl or .jsonl.gz file already in memory → one Document per non-empty line."""
     if path.name.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
-            raise ParseError(path, "not a gzip file (or truncated)") from exc
-    try:
-        lines = data.decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError as exc:
-        raise ParseError(path, "JSON Lines must be UTF-8") from exc
-    lo, hi = len(lines) * part // parts, len(lines) * (part + 1) // parts
-    for number in range(lo + 1, hi + 1):
-        line = lines[number - 1]
-        if not line.strip():
+            raise ParseError(path, "不是 gzip 文件（或文件不完整）") from exc
+    lines = enumerate(data.split(b"\n"), 1)
+    documents = list(jsonl_documents(path, lines, source))
+    if not documents:
+        raise ParseError(path, "文件中没有记录")
+    return documents
+
+
+BLOCK_LINES = 256  # a file in parts: part k takes every parts-th block of this many lines
+
+# json's messages, in the operator's language (the column is given apart).
+_JSON_ERRORS = {
+    "Expecting value": "缺少值",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "键名必须用双引号",
+    "Unterminated string starting at": "字符串没有结束引号",
+    "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义（\\）",
+    "Extra data": "一行中有多余内容（一行只能有一个 JSON 对象）",
+}
+
+
+def _json_error(number: int, exc: json.JSONDecodeError) -> str:
+    what = _JSON_ERRORS.get(exc.msg, exc.msg)
+    return f"第 {number} 行：JSON 格式错误（第 {exc.colno} 列，{what}）"
+
+
+def jsonl_documents(path: Path, lines: Iterable[tuple[int, bytes]], source: Source,
+                    part: int = 0, parts: int = 1) -> Iterator[Document]:
+    """The documents of the numbered lines in this part's blocks, errors naming the line.
+
+    Lines come one at a time (see ingest.limits.LineReader): a file is never held whole.
+    """
+    for number, raw in lines:
+        if parts > 1 and (number - 1) // BLOCK_LINES % parts != part:
             continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(path, f"第 {number} 行：不是 UTF-8 编码（JSON Lines 文件必须是 UTF-8）"
+                             ) from exc
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ParseError(path, f"line {number}: invalid JSON ({exc.msg})") from exc
+            raise ParseError(path, _json_error(number, exc)) from exc
         yield record_document(path, number, record, source)

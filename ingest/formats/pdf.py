@@ -142,17 +142,17 @@ def paragraphs(lines: Sequence[Line]) -> tuple[list[Block], list[Block]]:
 def read_pdf_lines(path: Path, data: bytes) -> list[Line]:
     """Every line of every page, or the ParseError that says why not."""
     if b"%PDF-" not in data[:1024]:  # readers accept the header anywhere in the first 1 KB
-        raise ParseError(path, "not a PDF file")
+        raise ParseError(path, "不是 PDF 文件")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             lines = [line for number, page in enumerate(pdf.pages, 1)
                      for line in page_lines(page, number)]
     except Exception as exc:  # pdfminer raises many types for broken files
         if _encrypted(exc):
-            raise ParseError(path, "PDF is encrypted") from exc
-        raise ParseError(path, "PDF is corrupt or truncated") from exc
+            raise ParseError(path, "PDF 已加密") from exc
+        raise ParseError(path, "PDF 已损坏或不完整") from exc
     if not lines:
-        raise ParseError(path, "PDF has no text layer (scanned?)")
+        raise ParseError(path, "PDF 没有文字层（扫描件？）")
     return lines
 
 

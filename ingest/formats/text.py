@@ -13,11 +13,13 @@ from ..normalize import CJK, CJK_PUNCT, Block, normalize_inline, repair_page_bre
 from ..structure import Hints, build_document, normalize_doc_number, parse_date
 from ..structure.law import is_lawrefbook, law_document
 
-UNDECODABLE = "cannot decode text (tried UTF-8, GB18030)"
+UNDECODABLE = "无法识别文字编码（已尝试 UTF-8、GB18030）"
 _BIG5 = {"big5", "big5hkscs", "cp950"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PLAUSIBLE = re.compile(rf"[{CJK}{CJK_PUNCT}\x20-\x7e\s\u00a0-\u00ff\u2000-\u2bff\u3000-\u33ff"
-                        r"\ufe30-\ufe4f\uff00-\uffef]")
+# Ideographs outside the BMP (Extensions B–H: 𠀀, rare names and places) are GB18030 4-byte codes.
+_SUPPLEMENTARY_HAN = "\U00020000-\U0003134f"
+_PLAUSIBLE = re.compile(rf"[{CJK}{CJK_PUNCT}{_SUPPLEMENTARY_HAN}\x20-\x7e\s\u00a0-\u00ff"
+                        r"\u2000-\u2bff\u3000-\u33ff\ufe30-\ufe4f\uff00-\uffef]")
 # A lone ideograph between Latin letters (caf閍u) is what Latin-1 text read as GB18030 looks like.
 _LONE_HAN = re.compile(rf"(?<=[A-Za-z])[{CJK}](?=[A-Za-z])")
 _HAN = re.compile(f"[{CJK}]")
@@ -88,16 +90,16 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
-def hints_from_fields(path: Path, fields: dict[str, str], where: str = "front matter") -> Hints:
+def hints_from_fields(path: Path, fields: dict[str, str], where: str = "文件头信息（front matter）") -> Hints:
     """Front matter or JSON fields → Hints, with a clear error for a bad value."""
     doc_type = fields.get("doc_type") or None
     if doc_type is not None and doc_type not in DOC_TYPES:
-        raise ParseError(path, f"{where}: doc_type must be one of {', '.join(DOC_TYPES)}")
+        raise ParseError(path, f"{where}：doc_type 只能是 {'、'.join(DOC_TYPES)}")
     date = None
     if fields.get("date"):
         date = parse_date(str(fields["date"]))
         if date is None:
-            raise ParseError(path, f"{where}: cannot read date {fields['date']!r}")
+            raise ParseError(path, f"{where}：无法识别日期 {fields['date']!r}")
     number = fields.get("doc_number") or None
     sample = str(fields.get("sample", "")).strip().lower() in {"true", "yes", "1"}
     extra = {k: str(v) for k, v in fields.items() if k not in _FRONT_KEYS and v}
@@ -135,5 +137,5 @@ def parse_text(path: Path, data: bytes, doc_id: str, source: Source) -> list[Doc
             hints = replace(hints, fallback_title=normalize_inline(first.group(1)))
     blocks, _ = repair_page_breaks(text_blocks(body, markdown))
     if not blocks:
-        raise ParseError(path, "no text in file")
+        raise ParseError(path, "文件中没有文字")
     return [build_document(doc_id, blocks, hints, source)]
