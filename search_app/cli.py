@@ -12,7 +12,7 @@ from typing import IO, Any, TypeVar
 import click
 import waitress
 
-from index import SORTS, Index, IndexError_, QueryError, open_index
+from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_index
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
@@ -281,6 +281,23 @@ def _applied(limits: ServerLimits) -> dict[str, Any]:
                    err=True)
     quiet_queue_warnings()
     return limits.waitress_kwargs()
+
+
+@cli.command(help="把索引的所有段合并为一个（清除已删除的记录）。平时的写入只合并小段，"
+                  "大段的合并留给此命令，可在空闲时运行；运行期间检索服务照常应答。")
+@index_option
+@click.option("--wait", is_flag=True, help="另一个 gongwen ingest 正在写入时等待它结束，而不是报错。")
+@domain_errors
+def optimize(index_path: Path, wait: bool) -> None:
+    """gongwen optimize : merge every segment of the index into one."""
+    if not index_exists(index_path):
+        raise CliError(f"找不到索引：{index_path}"
+                       "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
+    prepare_analysis()
+    r = optimize_index(index_path, wait=wait)
+    click.echo(f"已合并：{r.segments_before} 段 → {r.segments_after} 段，"
+               f"{r.bytes_before / 1e6:.1f} MB → {r.bytes_after / 1e6:.1f} MB，"
+               f"用时 {r.seconds:.1f} 秒")
 
 
 def _interrupt(signum: int, frame: object) -> None:

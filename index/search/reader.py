@@ -28,7 +28,7 @@ class IndexReader:
 
     Each search first checks (one stat) whether the pointer file moved to a new generation,
     as `gongwen ingest --rebuild` does, and if so reopens; commits within a generation are
-    picked up by refreshing the searcher.
+    picked up by opening a new searcher on the latest table of contents.
     """
 
     def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex) -> None:
@@ -36,7 +36,7 @@ class IndexReader:
         self._pointer = pointer
         self._stamp = gen.pointer_stamp(path)
         self._ix = ix
-        self._local = threading.local()  # (ix, searcher) per thread
+        self._local = threading.local()  # (ix, TOC generation, searcher) per thread
         self._searchers: list[Searcher] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -63,15 +63,22 @@ class IndexReader:
             return self._ix
 
     def _searcher(self) -> Searcher:
-        """This thread's searcher, brought up to date with the latest commit (any process)."""
+        """This thread's searcher, opened afresh whenever the table of contents changed.
+
+        whoosh's ``Searcher.refresh()`` is never used: it keeps the segments a merge removed
+        (hits counted twice) and reuses a segment's reader with its old deletions (a replaced
+        or pruned document still found). A new reader from the current TOC costs a few file
+        opens; the postings and columns cached per segment id are kept (see index.scoring).
+        Searchers stay per thread because whoosh's readers seek shared file objects.
+        """
         for attempt in range(3):
             ix = self._current_ix()
             held = getattr(self._local, "held", None)
             try:
-                if held is None or held[0] is not ix:
-                    fresh = ix.searcher()
-                else:
-                    fresh = held[1].refresh()
+                toc = ix.latest_generation()
+                if held is not None and held[0] is ix and held[1] == toc:
+                    return held[2]
+                fresh = ix.searcher()
             except Exception as e:  # noqa: BLE001 - a generation removed under us, or damage
                 if attempt < 2 and gen.pointer_stamp(self.path) != self._stamp:
                     continue  # the pointer moved while we opened: follow it
@@ -79,14 +86,15 @@ class IndexReader:
                     time.sleep(0.05)
                     continue
                 raise IndexError_(f"无法读取索引 {self.path}：{e}") from e
-            if held is None or fresh is not held[1]:
-                with self._lock:
-                    if held is not None and held[1] in self._searchers:
-                        self._searchers.remove(held[1])
-                        if held[0] is not ix:  # a refreshed searcher shares its readers
-                            held[1].close()
-                    self._searchers.append(fresh)
-                self._local.held = (ix, fresh)
+            with self._lock:
+                if held is not None:
+                    if held[2] in self._searchers:
+                        self._searchers.remove(held[2])
+                    held[2].close()  # only this thread uses it, and it has finished with it
+                self._searchers.append(fresh)
+            # The TOC the reader really read: a commit may land between the listing and it.
+            read = fresh.reader().generation()
+            self._local.held = (ix, toc if read is None or read < 0 else read, fresh)
             return fresh
         raise AssertionError("unreachable")
 

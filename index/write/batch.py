@@ -20,7 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from index import layout as gen
 from index.layout import open_whoosh
-from index.write.merge import WRITER_POOL_MB, merge_small
+from index.write.merge import WRITER_POOL_MB, MergePolicy, tiered
 from index.write.workers import Item, ItemResult, Task, TaskResult
 from ingest.batch import DEFAULT_LIMITS, Limits
 
@@ -169,8 +169,10 @@ class Batch:
     """The parent's side of a batch: accept files in order, commit staged segments."""
 
     def __init__(self, root: Path, folder: Path, manifest: Manifest, files: list[SourceFile],
-                 progress: Progress | None) -> None:
+                 progress: Progress | None,
+                 merge_policy: Callable[[int], MergePolicy] = tiered) -> None:
         self.root = root
+        self.merge_policy = merge_policy  # bytes this commit adds → which segments to merge
         self.ix = open_whoosh(folder, durable=True)
         self.folder = folder
         self.manifest = manifest
@@ -285,10 +287,12 @@ class Batch:
         try:
             for doc_id in sorted(deletes):
                 writer.delete_by_term("doc_id", doc_id)
+            added = sum(os.path.getsize(self._staged_path(r)) for r in staged)
             for r in staged:
                 os.replace(self._staged_path(r), self.folder / str(r.seg_file))
             gen.fsync_dir(self.folder)
-            segments = merge_small(writer, writer.segments) if final else writer.segments
+            segments = self.merge_policy(added)(writer, writer.segments) if final \
+                else writer.segments
             if writer._added:
                 segments.append(writer._finalize_segment())
             else:

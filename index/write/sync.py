@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 from index import layout as gen
 from index.layout import can_create, create_generation, open_whoosh, point_to
@@ -25,6 +26,7 @@ from index.schema import check_version
 from index.types import IndexError_
 from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile, Warned,
                                make_tasks, under)
+from index.write.merge import MergePolicy, tiered
 from index.write.workers import Task, init_worker, run_task
 from ingest.batch import find_sources, hash_file, part_count
 from ingest.batch import DEFAULT_LIMITS, Limits
@@ -108,8 +110,12 @@ def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
                wait: bool = False, jobs: int | None = None,
                parse_seconds: float | None = PARSE_SECONDS,
-               progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> SyncReport:
-    """Bring the index at root in line with the files under paths (see the module docstring)."""
+               progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
+               merge_policy: Callable[[int], MergePolicy] = tiered) -> SyncReport:
+    """Bring the index at root in line with the files under paths (see the module docstring).
+
+    merge_policy(bytes the batch adds) picks the segments the last commit merges
+    (index.write.merge; benchmarks pass the old policy as a baseline)."""
     root = Path(root)
     jobs = jobs or os.cpu_count() or 1
     if not can_create(root) and gen.read_pointer(root) is None:
@@ -140,7 +146,8 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
         try:
             return _sync(root, folder, paths, old or Manifest(None), prune=prune,
                          rebuild=rebuild, created=created, jobs=jobs,
-                         parse_seconds=parse_seconds, progress=progress, limits=limits)
+                         parse_seconds=parse_seconds, progress=progress, limits=limits,
+                         merge_policy=merge_policy)
         finally:
             if old is not None:
                 old.close()
@@ -148,11 +155,12 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
 
 def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: bool,
           rebuild: bool, created: bool, jobs: int, parse_seconds: float | None,
-          progress: Progress | None, limits: Limits = DEFAULT_LIMITS) -> SyncReport:
+          progress: Progress | None, limits: Limits,
+          merge_policy: Callable[[int], MergePolicy]) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
     files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
-    batch = Batch(root, folder, manifest, files, progress)
+    batch = Batch(root, folder, manifest, files, progress, merge_policy)
     if progress is not None:
         progress(0, len(files))
     _run(batch, make_tasks(files, root / gen.STAGING, jobs, parse_seconds, limits), jobs)

@@ -13,7 +13,7 @@ from index import layout as gen
 from index.layout import IndexLockedError, WriteLock, open_whoosh
 from index.schema import doc_numbers, document_record
 from index.types import IndexError_
-from index.write.merge import WRITER_POOL_MB, merge_small
+from index.write.merge import WRITER_POOL_MB, tiered
 from ingest.model import Document
 
 WRITE_LOCK_TIMEOUT = 5.0  # seconds Index.add_documents waits for another writer
@@ -81,7 +81,7 @@ class IndexWriter:
                 raise IndexError_(f"无法写入索引 {self.path}：{e}；"
                                   "什么都没有写入") from e
             try:
-                writer.commit(mergetype=merge_small)
+                writer.commit(mergetype=tiered())
             except Exception as e:
                 raise IndexError_(f"无法提交到索引 {self.path}：{e}") from e
             return result

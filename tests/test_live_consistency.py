@@ -1,0 +1,95 @@
+"""A running `gongwen serve` answers exactly like a fresh process after every kind of commit:
+replacements, prunes and commits that merge segments (issue 9, finding 2)."""
+from __future__ import annotations
+
+import json
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from batch_support import Server, cli, get_json, write_doc
+
+QUERIES = ["值班制度", "防汛", "安全生产", "职工技能培训", "旧版条款", "新版条款", "第3号", "第12号"]
+
+
+def fresh(index: Path, q: str) -> dict:
+    """The answer of a freshly opened index, as the API would serialize it."""
+    from index import open_index
+    from search_app.config import default_config
+    from search_app.params import parse_search_args
+
+    with open_index(index) as ix:
+        req = parse_search_args({"q": q, "per_page": "50"}, default_config())
+        return json.loads(json.dumps(ix.search(req).to_dict(), ensure_ascii=False))
+
+
+def served(server: Server, q: str) -> dict:
+    status, body = get_json(server.url + "api/search?per_page=50&q=" + urllib.parse.quote(q))
+    assert status == 200, body
+    return body
+
+
+def differences(server: Server, index: Path) -> list[str]:
+    """Queries whose answer differs between the server (from 4 threads at once) and fresh."""
+    with ThreadPoolExecutor(4) as pool:  # several server threads, each with its own searcher
+        live = list(pool.map(lambda q: served(server, q), QUERIES * 4))
+    out = []
+    for i, body in enumerate(live):
+        q = QUERIES[i % len(QUERIES)]
+        want = fresh(index, q)
+        if body != want:
+            out.append(f"{q}: server {body['total']} {[h['doc_id'] for h in body['results']]} "
+                       f"fresh {want['total']} {[h['doc_id'] for h in want['results']]}")
+    return out
+
+
+def ingest(inbox: Path, index: Path, *flags: str) -> None:
+    done = cli("ingest", inbox, "--index", index, "--quiet", *flags)
+    assert done.returncode == 0, done.stderr
+
+
+def test_server_matches_a_fresh_process_after_replace_prune_and_merge(tmp_path):
+    inbox, index = tmp_path / "inbox", tmp_path / "idx"
+    for i in range(12):
+        write_doc(inbox, f"doc-{i:03d}.txt", f"关于安全生产工作的第{i}号通知",
+                  "各单位要做好值班制度落实。", f"旧版条款第{i}条：加强职工技能培训。")
+    ingest(inbox, index)
+    with Server(index) as server:
+        assert differences(server, index) == []  # warms every searcher and cache
+        # A replaced document is found in its new version only, once.
+        write_doc(inbox, "doc-003.txt", "关于防汛工作的第3号通知", "新版条款：防汛值班制度。")
+        ingest(inbox, index)
+        assert served(server, "旧版条款")["total"] == 11
+        assert [h["doc_id"] for h in served(server, "新版条款")["results"]] == ["doc-003"]
+        assert differences(server, index) == []
+        # A pruned document is gone.
+        (inbox / "doc-005.txt").unlink()
+        ingest(inbox, index, "--prune")
+        assert served(server, "旧版条款")["total"] == 10
+        assert differences(server, index) == []
+        # One file per commit until the tier of small segments merges, then optimize.
+        for i in range(12, 22):
+            write_doc(inbox, f"doc-{i:03d}.txt", f"关于安全生产工作的第{i}号通知",
+                      "各单位要做好值班制度落实。", f"旧版条款第{i}条。")
+            ingest(inbox, index)
+            assert differences(server, index) == [], f"after adding doc-{i:03d}"
+        assert served(server, "旧版条款")["total"] == 20
+        done = cli("optimize", "--index", index)
+        assert done.returncode == 0, done.stderr
+        assert "段 → 1 段" in done.stdout
+        assert differences(server, index) == []
+        assert served(server, "旧版条款")["total"] == 20
+
+
+def test_the_live_consistency_benchmark_runs_and_finds_no_difference():
+    import subprocess
+    import sys
+
+    from batch_support import REPO
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks.live_consistency", "--commits", "3",
+                           "--queries", "20", "--docs", "10"], cwd=REPO, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "differences in total: 0 (3 commits x 20 queries)" in done.stdout
+    assert done.stdout.count("differences 0") == 3
