@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from .formats import SUPPORTED_EXTENSIONS, extension_of, format_for
 from .formats.jsonl import jsonl_documents
 from .model import Document, ParseError, Source
+from .normalize import fold_document
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def parse_part(path: Path, part: int = 0, parts: int = 1) -> ParsedPart:
     sha = hashlib.sha256(data).hexdigest()
     source = Source(path=str(path), format="jsonl", sha256=sha)
     try:
-        return ParsedPart(tuple(jsonl_documents(path, data, source, part, parts)), sha)
+        docs = jsonl_documents(path, data, source, part, parts)
+        return ParsedPart(tuple(map(fold_document, docs)), sha)
     except ParseError:
         raise
     except Exception as exc:  # a parser bug must not escape as another type
