@@ -16,15 +16,16 @@ class Passage:
     text: str
     page: int | None = None  # 1-based page of the passage's first character (PDF only)
     section_path: tuple[str, ...] = ()  # headings from the outermost down
+    ocr: bool = False  # read by OCR from a page image: check against the original before citing
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "page": self.page,
-                "section_path": list(self.section_path)}
+                "section_path": list(self.section_path), "ocr": self.ocr}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Passage:
         return cls(id=d["id"], text=d["text"], page=d.get("page"),
-                   section_path=tuple(d.get("section_path") or ()))
+                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")))
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Document:
     source: Source | None = None
     sample: bool = False  # written for the demo: shown as such, never to be cited
     extra: dict[str, str] = field(default_factory=dict)  # further metadata (topic, publish_date …)
+    ocr_pages: tuple[int, ...] = ()  # PDF pages without a text layer, read by OCR
 
     def __post_init__(self) -> None:
         if self.doc_type not in DOC_TYPES:
@@ -175,6 +177,7 @@ class Document:
             "source": ({"path": self.source.path, "format": self.source.format,
                         "sha256": self.source.sha256} if self.source else None),
             "extra": dict(self.extra),
+            "ocr_pages": list(self.ocr_pages),
         }
 
     @classmethod
@@ -198,6 +201,7 @@ class Document:
             source=Source(**source) if source else None,
             sample=bool(d.get("sample")),
             extra=dict(d.get("extra") or {}),
+            ocr_pages=tuple(d.get("ocr_pages") or ()),
         )
 
 

@@ -2,8 +2,9 @@
 # The README's test command: install what the tests need, then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Debian packages the tests use: a CJK font to render test PDFs, Chromium for the web UI test.
-pkgs="fonts-wqy-zenhei chromium chromium-driver"
+# Debian packages the tests use: a CJK font to render test PDFs, Chromium for the web UI test,
+# tesseract (chi_sim) to OCR scanned pages, LibreOffice to convert .doc/.wps.
+pkgs="fonts-wqy-zenhei chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui"
 missing=""
 if command -v dpkg >/dev/null 2>&1; then
   for pkg in $pkgs; do dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"; done

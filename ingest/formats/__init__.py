@@ -40,6 +40,8 @@ FORMATS: dict[str, Format] = {
     ".md": Format("text", "text", "parse_text"),
     ".pdf": Format("pdf", "pdf", "parse_pdf"),
     ".docx": Format("docx", "docx", "parse_docx"),
+    ".doc": Format("doc", "doc", "parse_doc"),
+    ".wps": Format("wps", "doc", "parse_doc"),
     ".html": Format("html", "html", "parse_html"),
     ".htm": Format("html", "html", "parse_html"),
     ".jsonl": Format("jsonl", "jsonl", "parse_jsonl"),
