@@ -16,7 +16,8 @@ from .model import Document, ParseError
 from .normalize import CJK, normalize_inline, remove_cjk_spaces
 
 LANG = "chi_sim"
-PSM = 3  # automatic page segmentation (measured against --psm 6 in benchmarks/ocr.py)
+PSM = 6  # one block of text: official documents are one column; --psm 3 (automatic) merged
+# or dropped lines of large type (measured side by side in benchmarks/ocr.py)
 MIN_DPI, MAX_DPI = 200, 300
 PAGE_SECONDS = 180  # one page; the batch's own --parse-seconds limit applies on top
 LINE_HEIGHT = 48  # px: tesseract misreads very large type; such lines are read again at this size
