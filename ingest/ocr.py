@@ -21,6 +21,7 @@ PSM = 6  # one block of text: official documents are one column; --psm 3 (automa
 MIN_DPI, MAX_DPI = 200, 300
 PAGE_SECONDS = 180  # one page; the batch's own --parse-seconds limit applies on top
 LINE_HEIGHT = 48  # px: tesseract misreads very large type; such lines are read again at this size
+MIN_CONFIDENCE = 40  # a line read with less is a drawing, a seal or specks, not text
 OCR_NOTE = "OCR 识别文本，引用前请核对原件"
 _INSTALL = "请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim"
 
@@ -119,6 +120,8 @@ def _line_boxes(data: dict[str, list]) -> list[tuple[int, int, int, int, float, 
             groups.setdefault(key, []).append(i)
     boxes = []
     for ids in groups.values():
+        if statistics.mean(float(data["conf"][i]) for i in ids) < MIN_CONFIDENCE:
+            continue
         x0 = min(data["left"][i] for i in ids)
         top = min(data["top"][i] for i in ids)
         x1 = max(data["left"][i] + data["width"][i] for i in ids)
