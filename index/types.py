@@ -46,10 +46,11 @@ class PassageHit:
     page: int | None
     section: str  # innermost heading, "" for the preamble
     score: float
+    ocr: bool = False  # read by OCR from a page image: to be checked against the original
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "html": self.html, "text": self.text, "page": self.page,
-                "section": self.section, "score": round(self.score, 4)}
+                "section": self.section, "score": round(self.score, 4), "ocr": self.ocr}
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 DOC_TYPES = ("bulletin", "policy", "other")
+
+
+
+# Look-alikes of Han ideographs that PDF text layers and web pages carry (⾰⽂⽤ for 革文用): Kangxi
+# radicals U+2F00–2FDF, CJK radicals supplement U+2E80–2EFF, compatibility ideographs U+F900–FAFF
+# and U+2F800–2FA1F. NFKC maps the Kangxi radicals and the compatibility ideographs but only 2 of
+# the 115 supplement radicals, so those come from Unicode's EquivalentUnifiedIdeograph.txt (UCD
+# 15.0; Debian unicode-data), pairs of (radical, unified ideograph).
+_RADICALS_SUPPLEMENT = (
+    "\u2e81\u5382\u2e82\u4e5b\u2e83\u4e5a\u2e84\u4e59\u2e85\u4ebb\u2e86\u5182"
+    "\u2e87\U00020628\u2e88\u5200\u2e89\u5202\u2e8a\u535c\u2e8b\u353e\u2e8c\u5c0f"
+    "\u2e8d\u5c0f\u2e8e\u5140\u2e8f\u5c23\u2e90\u5c22\u2e91\U00021bc2\u2e92\u5df3"
+    "\u2e93\u5e7a\u2e94\u5f51\u2e95\U0002b739\u2e96\u5fc4\u2e97\u5fc3\u2e98\u624c"
+    "\u2e99\u6535\u2e9b\u65e1\u2e9c\u65e5\u2e9d\u6708\u2e9e\u6b7a\u2e9f\u6bcd\u2ea0\u6c11"
+    "\u2ea1\u6c35\u2ea2\u6c3a\u2ea3\u706c\u2ea4\u722b\u2ea5\u722b\u2ea6\u4e2c\u2ea7\u725b"
+    "\u2ea8\u72ad\u2ea9\u738b\u2eaa\U00024d14\u2eab\u76ee\u2eac\u793a\u2ead\u793b"
+    "\u2eae\U00025ad7\u2eaf\u7cf9\u2eb0\u7e9f\u2eb1\u7f53\u2eb2\u7f52\u2eb3\u34c1"
+    "\u2eb4\u5197\u2eb5\U0002626b\u2eb6\u7f8a\u2eb7\U0002634c\u2eb8\U0002634b\u2eb9\u8002"
+    "\u2eba\u8080\u2ebb\u807f\u2ebc\u8089\u2ebd\U00026951\u2ebe\u8279\u2ebf\u8279"
+    "\u2ec0\u8279\u2ec1\u864e\u2ec2\u8864\u2ec3\u8980\u2ec4\u897f\u2ec5\u89c1\u2ec6\u89d2"
+    "\u2ec7\U000278b2\u2ec8\u8ba0\u2ec9\u8d1d\u2eca\U00027fb7\u2ecb\u8f66\u2ecc\u8fb6"
+    "\u2ecd\u8fb6\u2ece\u8fb6\u2ecf\u9091\u2ed0\u9485\u2ed1\u9577\u2ed2\u9578\u2ed3\u957f"
+    "\u2ed4\u95e8\u2ed5\U00028e0f\u2ed6\u961d\u2ed7\u96e8\u2ed8\u9752\u2ed9\u97e6"
+    "\u2eda\u9875\u2edb\u98ce\u2edc\u98de\u2edd\u98df\u2ede\U0002967f\u2edf\u98e0"
+    "\u2ee0\u9963\u2ee1\U00029810\u2ee2\u9a6c\u2ee3\u9aa8\u2ee4\u9b3c\u2ee5\u9c7c"
+    "\u2ee6\u9e1f\u2ee7\u5364\u2ee8\u9ea6\u2ee9\u9ec4\u2eea\u9efe\u2eeb\u6589\u2eec\u9f50"
+    "\u2eed\u6b6f\u2eee\u9f7f\u2eef\u7adc\u2ef0\u9f99\u2ef1\u9f9c\u2ef2\u4e80\u2ef3\u9f9f"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_fold_table() -> dict[int, str]:
+    """Radical or compatibility code point → its unified ideograph (for str.translate)."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    pairs = _RADICALS_SUPPLEMENT
+    table.update((ord(pairs[i]), pairs[i + 1]) for i in range(0, len(pairs), 2))
+    return table
 
 
 @dataclass(frozen=True)
@@ -16,15 +60,16 @@ class Passage:
     text: str
     page: int | None = None  # 1-based page of the passage's first character (PDF only)
     section_path: tuple[str, ...] = ()  # headings from the outermost down
+    ocr: bool = False  # read by OCR from a page image: check against the original before citing
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "page": self.page,
-                "section_path": list(self.section_path)}
+                "section_path": list(self.section_path), "ocr": self.ocr}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Passage:
         return cls(id=d["id"], text=d["text"], page=d.get("page"),
-                   section_path=tuple(d.get("section_path") or ()))
+                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")))
 
 
 @dataclass(frozen=True)
@@ -122,6 +167,7 @@ class Document:
     source: Source | None = None
     sample: bool = False  # written for the demo: shown as such, never to be cited
     extra: dict[str, str] = field(default_factory=dict)  # further metadata (topic, publish_date …)
+    ocr_pages: tuple[int, ...] = ()  # PDF pages without a text layer, read by OCR
 
     def __post_init__(self) -> None:
         if self.doc_type not in DOC_TYPES:
@@ -175,6 +221,7 @@ class Document:
             "source": ({"path": self.source.path, "format": self.source.format,
                         "sha256": self.source.sha256} if self.source else None),
             "extra": dict(self.extra),
+            "ocr_pages": list(self.ocr_pages),
         }
 
     @classmethod
@@ -198,6 +245,7 @@ class Document:
             source=Source(**source) if source else None,
             sample=bool(d.get("sample")),
             extra=dict(d.get("extra") or {}),
+            ocr_pages=tuple(d.get("ocr_pages") or ()),
         )
 
 

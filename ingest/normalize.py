@@ -1,9 +1,12 @@
 """Text clean-up shared by every format: widths, CJK spacing, Markdown emphasis, page-break repair."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
+
+from .model import Document, cjk_fold_table
 
 # Han ideographs (with 〇), kana and radicals: scripts that are written without spaces.
 CJK = "\u2e80-\u2fff\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -15,6 +18,24 @@ _WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)},
           **{0xFF41 + i: 0x61 + i for i in range(26)},
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x09: 0x20}
+
+_NEEDS_FOLD = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def fold_document(doc: Document) -> Document:
+    """The document with every string folded (title, issuer, headings, passages, extra …)."""
+    data = json.dumps(doc.to_dict(), ensure_ascii=False)
+    if not _NEEDS_FOLD.search(data):
+        return doc
+    return Document.from_dict(json.loads(fold_cjk(data)))
+
+
+def fold_cjk(text: str) -> str:
+    """Kangxi/supplement radicals and compatibility ideographs → unified ideographs (⾰⽂ → 革文)."""
+    if _NEEDS_FOLD.search(text):  # rare: skip translate() for the common case
+        text = text.translate(cjk_fold_table())
+    return text
+
 
 _NEEDS_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t]")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
@@ -40,6 +61,7 @@ _ITEM_START = re.compile(r"^[一二三四五六七八九十]+是")
 
 def normalize_inline(text: str) -> str:
     """One line or paragraph: half-width data, no Markdown emphasis, no spaces PDF put around CJK."""
+    text = fold_cjk(text)
     if _NEEDS_WIDTH.search(text):  # translate() is slow; most lines need nothing
         text = text.translate(_WIDTH)
     if "**" in text:

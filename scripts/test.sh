@@ -15,8 +15,10 @@ apt_install() {  # Debian packages, installed only where dpkg says they are miss
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
-# A CJK font to render test PDFs, Chromium for the web UI test.
-apt_install fonts-wqy-zenhei chromium chromium-driver
+# A CJK font to render test PDFs, Chromium for the web UI test, tesseract (chi_sim) to OCR
+# scanned pages, LibreOffice to convert .doc/.wps.
+apt_install fonts-wqy-zenhei chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim \
+  libreoffice-writer-nogui
 
 if [ -z "${VIRTUAL_ENV:-}" ]; then
   if [ ! -x .venv/bin/python ]; then

@@ -32,6 +32,7 @@ import jieba
 from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
 
 from index.types import IndexError_
+from ingest.model import cjk_fold_table
 
 # Bump when tokenization changes in a way that changes what is indexed.
 ANALYZER_VERSION = "4"  # 4: bigram fields also index each CJK run's first character
@@ -123,6 +124,9 @@ def _norm_table() -> dict[int, str]:
         n = unicodedata.normalize("NFKC", c).lower()
         if len(n) == 1 and n != c:
             table[cp] = n
+    # radicals NFKC leaves alone (⺠ → 民) and astral compatibility ideographs, so that a query
+    # typed with a look-alike finds the text ingest folded
+    table.update({cp: t.lower() for cp, t in cjk_fold_table().items() if cp not in table})
     return table
 
 

@@ -239,7 +239,8 @@ def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeat
     if not chosen and req.passages_per_doc and by_id:
         chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
     passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, True, norms.get(p.id)),
-                                text=p.text, page=p.page, section=sections.get(p.id, ""), score=s)
+                                text=p.text, page=p.page, section=sections.get(p.id, ""), score=s,
+                                ocr=p.ocr)
                      for p, s in chosen)
     issue = f"《{doc.bulletin.name}》{doc.bulletin.issue_label}" if doc.bulletin else None
     return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=marker.title(doc.title),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..model import Document, Source
+from ..normalize import fold_document
 
 Parser = Callable[[Path, bytes, str, Source], list[Document]]
 
@@ -25,7 +26,13 @@ class Format:
 
     @property
     def parse(self) -> Parser:
-        return getattr(importlib.import_module(f"{__name__}.{self.module}"), self.function)
+        parser = getattr(importlib.import_module(f"{__name__}.{self.module}"), self.function)
+
+        def parse_folded(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
+            # metadata taken verbatim (JSON fields, file names) has not been through normalize_inline
+            return [fold_document(doc) for doc in parser(path, data, doc_id, source)]
+
+        return parse_folded
 
 
 FORMATS: dict[str, Format] = {
@@ -33,6 +40,8 @@ FORMATS: dict[str, Format] = {
     ".md": Format("text", "text", "parse_text"),
     ".pdf": Format("pdf", "pdf", "parse_pdf"),
     ".docx": Format("docx", "docx", "parse_docx"),
+    ".doc": Format("doc", "doc", "parse_doc"),
+    ".wps": Format("wps", "doc", "parse_doc"),
     ".html": Format("html", "html", "parse_html"),
     ".htm": Format("html", "html", "parse_html"),
     ".jsonl": Format("jsonl", "jsonl", "parse_jsonl"),

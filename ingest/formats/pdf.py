@@ -13,6 +13,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from .. import ocr
 from ..model import Document, ParseError, Source
 from ..normalize import (Block, is_sentence_end, join_lines, normalize_inline, repair_page_breaks,
                          starts_paragraph)
@@ -79,6 +80,11 @@ def page_lines(page: Any, number: int) -> list[Line]:
             visible = [c for c in group if c["text"].strip()]
             lines.append(Line(text, visible[0]["x0"], visible[-1]["x1"], group[0]["top"],
                               statistics.median(c["size"] for c in visible), number))
+    return without_page_numbers(lines)
+
+
+def without_page_numbers(lines: list[Line]) -> list[Line]:
+    """The page's lines less a running page number at the foot or the head."""
     if lines and _PAGE_NUMBER.match(lines[-1].text):
         lines.pop()
     if lines and _PAGE_NUMBER.match(lines[0].text) and any(not c.isdigit() for c in lines[0].text):
@@ -141,24 +147,42 @@ def paragraphs(lines: Sequence[Line]) -> tuple[list[Block], list[Block]]:
 
 def read_pdf_lines(path: Path, data: bytes) -> list[Line]:
     """Every line of every page, or the ParseError that says why not."""
+    return read_pdf(path, data)[0]
+
+
+def read_pdf(path: Path, data: bytes) -> tuple[list[Line], tuple[int, ...]]:
+    """Every line of every page (pages without a text layer OCR'd), and the OCR'd pages."""
     if b"%PDF-" not in data[:1024]:  # readers accept the header anywhere in the first 1 KB
         raise ParseError(path, "不是 PDF 文件")
+    lines: list[Line] = []
+    ocr_pages: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            lines = [line for number, page in enumerate(pdf.pages, 1)
-                     for line in page_lines(page, number)]
+            for number, page in enumerate(pdf.pages, 1):
+                if ocr.needs_ocr(page):
+                    if not ocr_pages:
+                        ocr.check_tesseract(path)
+                    ocr_pages.append(number)
+                    lines += without_page_numbers([Line(o.text, o.x0, o.x1, o.top, o.size, number)
+                                                   for o in ocr.ocr_page(path, page, number)])
+                else:
+                    lines += page_lines(page, number)
+    except ParseError:
+        raise
     except Exception as exc:  # pdfminer raises many types for broken files
         if _encrypted(exc):
             raise ParseError(path, "PDF 已加密") from exc
         raise ParseError(path, "PDF 已损坏或不完整") from exc
     if not lines:
-        raise ParseError(path, "PDF 没有文字层（扫描件？）")
-    return lines
+        if ocr_pages:
+            raise ParseError(path, "PDF 没有文字层，OCR 也未识别出文字（图像不清？）")
+        raise ParseError(path, "PDF 没有文字（空白页？）")
+    return lines, tuple(ocr_pages)
 
 
 def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
     """A PDF file → one Document whose passages carry their page numbers."""
-    lines = read_pdf_lines(path, data)
+    lines, ocr_pages = read_pdf(path, data)
     blocks, page_tops = paragraphs(lines)
     blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
-    return [build_document(doc_id, blocks, Hints(layout_title=layout_title(lines)), source)]
+    return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=layout_title(lines)), source), ocr_pages)]
