@@ -6,6 +6,7 @@ of segments or commits.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from typing import Iterable
 from .formats import SUPPORTED_EXTENSIONS, extension_of
 from .formats.jsonl import jsonl_documents
 from .model import Document, ParseError, Source
-from .pipeline import _hidden, _read, parse_file
+from .pipeline import _hidden, _read, doc_id_for, parse_file
+from .variants import merge_variants, source_rank
 
 PART_BYTES = 6 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
 
@@ -48,6 +50,66 @@ def find_sources(paths: Iterable[Path]) -> SourceList:
                     skipped.append(ParseError(child, "unsupported file type "
                                                      f"{child.suffix.lower() or '(none)'}"))
     return SourceList(tuple(files), tuple(skipped))
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """Files read together as one unit: the same stem in the same folder (X.docx, X.pdf).
+
+    A JSON Lines file, which names its documents itself, is always a group of its own.
+    """
+
+    files: tuple[Path, ...]  # the best first (see ingest.variants.source_rank)
+
+    @property
+    def key(self) -> Path:
+        """The file the group is known by in the index (its best file)."""
+        return self.files[0]
+
+    @property
+    def doc_id(self) -> str | None:
+        """The id its files' names give the group (None for JSON Lines: its records do)."""
+        if extension_of(self.key) in (".jsonl", ".jsonl.gz"):
+            return None
+        return doc_id_for(self.key)
+
+
+def group_sources(files: Iterable[Path]) -> tuple[SourceGroup, ...]:
+    """The files grouped by folder and id-giving stem, in the order of their first file."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for path in files:
+        solo = extension_of(path) in (".jsonl", ".jsonl.gz")
+        groups.setdefault((path, "") if solo else (path.parent, doc_id_for(path)), []).append(path)
+    return tuple(SourceGroup(tuple(sorted(g, key=source_rank))) for g in groups.values())
+
+
+def group_digest(shas: Iterable[tuple[Path, str]]) -> str:
+    """The group's fingerprint: a lone file's sha256, else one over each file's path and sha."""
+    pairs = sorted((str(p), sha) for p, sha in shas)
+    if len(pairs) == 1:
+        return pairs[0][1]
+    return hashlib.sha256("".join(f"{p}\0{sha}\n" for p, sha in pairs).encode()).hexdigest()
+
+
+def parse_group(files: tuple[Path, ...], doc_id: str) -> ParsedPart:
+    """The documents of a group of files, one per document they hold (see ingest.variants)."""
+    docs: list[Document] = []
+    shas = []
+    for path in files:
+        try:
+            parsed = parse_file(Path(path))
+        except ParseError as e:  # the group is reported under its first file: name this one
+            if path == files[0]:
+                raise
+            raise ParseError(files[0], f"同名文件 {path.name} 无法读取：{e.reason}") from e
+        docs.extend(parsed)
+        shas.append((path, parsed[0].source.sha256 if parsed and parsed[0].source
+                     else hash_file(path)))
+    if len(files) == 1:
+        docs = [dataclasses.replace(d, doc_id=doc_id) for d in docs]
+    else:
+        docs = merge_variants(docs, doc_id)
+    return ParsedPart(tuple(docs), group_digest(shas))
 
 
 def hash_file(path: Path) -> str:

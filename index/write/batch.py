@@ -51,6 +51,12 @@ class SourceFile:
     doc_ids: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (task, first, end docnum)
     failure: str | None = None
+    members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
+    doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(map(str, self.members or (self.path,)))
 
 
 def under(path: str, roots: list[Path]) -> bool:
@@ -143,11 +149,12 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
                 batch = [Item(f.order, f.path, part, f.parts)]
                 flush()
             continue
-        try:
-            size += f.path.stat().st_size
-        except OSError:
-            pass
-        batch.append(Item(f.order, f.path, 0, 1))
+        for member in f.members or (f.path,):
+            try:
+                size += member.stat().st_size
+            except OSError:
+                pass
+        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id))
         if size >= TASK_BYTES or len(batch) >= per_task:
             flush()
     flush()
@@ -166,6 +173,7 @@ class Batch:
         self.files = files
         self.owners: dict[str, str | None] = {}  # doc_id → source path, as far as looked up
         self.claimed: dict[str, str] = {}  # doc_id → source path accepted in this batch
+        self.accepted: set[str] = set()  # every file whose documents this batch accepted
         self.deletes: set[str] = set()
         self.staged: list[TaskResult] = []
         self.results: dict[int, TaskResult] = {}
@@ -218,7 +226,7 @@ class Batch:
                 return f"doc_id {d} appears more than once in this file"
             seen.add(d)
             other = self.claimed.get(d) or self._owner(d)
-            if other and other != str(f.path) and (d in self.claimed or os.path.exists(other)):
+            if other and other not in f.paths and (d in self.claimed or os.path.exists(other)):
                 return (f"doc_id {d} is already used by {other}; doc_ids come from file names "
                         "(or the id field of JSON Lines): rename one of the two")
         return None
@@ -233,7 +241,7 @@ class Batch:
                     segment.delete_document(docnum)
             return
         key = str(f.path)
-        old = (self.manifest.entry(key) or ("", []))[1]
+        old = [d for p in f.paths for d in (self.manifest.entry(p) or ("", []))[1]]
         self.deletes.update(old)
         self.deletes.update(d for d in f.doc_ids if self._owner(d) not in (None, key))
         self.documents_removed += len(old)
@@ -241,7 +249,8 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
-        (self.updated if f.status == "updated" else self.added).append(key)
+        self.accepted.update(f.paths)
+        (self.updated if f.status == "updated" else self.added).extend(f.paths)
 
     def _owner(self, doc_id: str) -> str | None:
         if doc_id not in self.owners:

@@ -12,6 +12,7 @@ last commit intact and the same batch, run again, does what is left.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +27,8 @@ from index.types import IndexError_
 from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
                                make_tasks, under)
 from index.write.workers import Task, init_worker, run_task
-from ingest.batch import find_sources, hash_file, part_count
+from ingest.batch import (SourceGroup, find_sources, group_digest, group_sources, hash_file,
+                          part_count)
 from ingest.model import ParseError
 
 __all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
@@ -84,23 +86,48 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
 
 def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
           ) -> tuple[list[SourceFile], list[str], list[Failure]]:
-    """Hash every file: which to parse (new or changed), which are unchanged, which fail now."""
+    """Hash every file: which groups to parse (new or changed), which are unchanged, which fail."""
     files: list[SourceFile] = []
     unchanged: list[str] = []
     failed: list[Failure] = []
-    for path in sources:
-        try:
-            sha = hash_file(path)
-        except ParseError as e:
-            failed.append(Failure(str(path), e.reason))
+    claimed: set[str] = set()  # ids given to groups parsed in this batch
+    for group in group_sources(sources):
+        shas = []
+        for path in group.files:
+            try:
+                shas.append((path, hash_file(path)))
+            except ParseError as e:
+                failed.append(Failure(str(path), e.reason))
+        if len(shas) < len(group.files):
             continue
-        known = None if rebuild else manifest.entry(str(path))
-        if known is not None and known[0] == sha:
-            unchanged.append(str(path))
+        sha = group_digest(shas)
+        known = [] if rebuild else [e for e in map(manifest.entry, map(str, group.files)) if e]
+        if [k[0] for k in known] == [sha]:
+            unchanged.extend(map(str, group.files))
             continue
-        status = "updated" if known is not None else "added"
-        files.append(SourceFile(len(files), path, sha, status, part_count(path)))
+        doc_id = _own_id(group, manifest, claimed)
+        status = "updated" if known else "added"
+        files.append(SourceFile(len(files), group.key, sha, status, part_count(group.key),
+                                members=group.files, doc_id=doc_id))
     return files, unchanged, failed
+
+
+def _own_id(group: SourceGroup, manifest: Manifest, claimed: set[str]) -> str | None:
+    """The group's id: its name's, unless another file holds that; then one its folder makes.
+
+    The file that had the name's id first keeps it; the id of the other is the same on every
+    batch (it depends on the folder), so re-indexing replaces rather than duplicates.
+    """
+    doc_id = group.doc_id
+    if doc_id is None:
+        return None
+    owner = manifest.owner(doc_id)
+    mine = {str(p) for p in group.files}
+    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)):
+        folder = hashlib.sha256(str(group.key.parent).encode()).hexdigest()[:8]
+        doc_id = f"{doc_id}-{folder}"
+    claimed.add(doc_id)
+    return doc_id
 
 
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
@@ -165,7 +192,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
     batch.commit(extra_deletes=pruned, final=True)
     removed = gone if prune else []
     if rebuild:
-        rebuilt = set(batch.claimed.values())
+        rebuilt = batch.accepted
         removed = sorted(p for p in old.paths() if p not in rebuilt and old.has_documents(p))
         point_to(root, folder.name)
     return SyncReport(
