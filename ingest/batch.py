@@ -75,12 +75,38 @@ class SourceGroup:
 
 
 def group_sources(files: Iterable[Path]) -> tuple[SourceGroup, ...]:
-    """The files grouped by folder and id-giving stem, in the order of their first file."""
-    groups: dict[tuple[Path, str], list[Path]] = {}
+    """The files grouped by folder and id-giving stem, in the order of their first file.
+
+    A file named alone brings its namesakes in its folder along: the group is the unit the
+    index knows, so `ingest X.pdf` re-reads X.docx with it rather than split the document.
+    """
+    groups: dict[tuple[Path, str], set[Path]] = {}
     for path in files:
         solo = extension_of(path) in (".jsonl", ".jsonl.gz")
-        groups.setdefault((path, "") if solo else (path.parent, doc_id_for(path)), []).append(path)
+        groups.setdefault((path, "") if solo else (path.parent, doc_id_for(path)), set()).add(path)
+    listed: dict[Path, dict[str, list[Path]]] = {}
+    for (folder, doc_id), members in groups.items():
+        if doc_id:
+            members.update(_namesakes(folder, listed).get(doc_id, ()))
     return tuple(SourceGroup(tuple(sorted(g, key=source_rank))) for g in groups.values())
+
+
+def _namesakes(folder: Path, listed: dict[Path, dict[str, list[Path]]]) -> dict[str, list[Path]]:
+    """The folder's readable files by the id their names give (listed once per folder)."""
+    if folder not in listed:
+        names: dict[str, list[Path]] = {}
+        try:
+            entries = sorted(os.listdir(folder))
+        except OSError:
+            entries = []
+        for name in entries:
+            child = folder / name
+            ext = extension_of(child)
+            if not _hidden(name) and ext in SUPPORTED_EXTENSIONS and \
+                    ext not in (".jsonl", ".jsonl.gz") and child.is_file():
+                names.setdefault(doc_id_for(child), []).append(child.resolve())
+        listed[folder] = names
+    return listed[folder]
 
 
 def group_digest(shas: Iterable[tuple[Path, str]]) -> str:

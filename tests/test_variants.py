@@ -208,3 +208,18 @@ def test_a_damaged_second_file_is_named_in_the_reason(tmp_path):
     with pytest.raises(ParseError) as raised:
         parse_group((docx, tmp_path / "x.pdf"), "x")
     assert str(raised.value).startswith(f"{docx}: 同名文件 x.pdf 无法读取：")
+
+
+def test_naming_one_of_the_files_reads_the_pair_again(pair, tmp_path):
+    docx, pdf = pair
+    index = tmp_path / "idx"
+    ingest(docx.parent, "--index", index)
+    code, counts, _ = ingest(pdf, "--index", index)
+    assert code == 0 and counts["unchanged"] == 2 and counts["documents"] == 0
+    pdf.write_bytes(render_pdf(tmp_path / "again.pdf", PARAS[:-3] + PARAS[-2:]).path.read_bytes())
+    code, counts, report = ingest(pdf, "--index", index)
+    assert code == 0 and report["failed"] == []
+    assert counts["updated"] == 2 and counts["documents"] == 1
+    assert all_ids(index) == ["意见"] and found(index, "第七项措施") == ["意见"]
+    with open_index(index) as ix:
+        assert [s.format for s in ix.get_document("意见").originals] == ["docx", "pdf"]
