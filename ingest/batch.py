@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable
 
 from .formats import SUPPORTED_EXTENSIONS, extension_of
 from .formats.jsonl import jsonl_documents
@@ -28,15 +28,18 @@ class SourceList:
 
     files: tuple[Path, ...]
     skipped: tuple[ParseError, ...]  # unsupported types found inside folders: reported, not failed
+    named: frozenset[Path] = frozenset()  # the files named explicitly (not found in a folder)
 
 
 def find_sources(paths: Iterable[Path]) -> SourceList:
     """Files named explicitly (whatever their type), and files inside folders, resolved."""
     files: dict[Path, None] = {}
     skipped: list[ParseError] = []
+    named: set[Path] = set()
     for path in map(Path, paths):
         if not path.is_dir():
             files[path.resolve()] = None
+            named.add(path.resolve())
             continue
         for root, dirs, names in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not _hidden(d))
@@ -49,7 +52,7 @@ def find_sources(paths: Iterable[Path]) -> SourceList:
                 else:
                     skipped.append(ParseError(child, "unsupported file type "
                                                      f"{child.suffix.lower() or '(none)'}"))
-    return SourceList(tuple(files), tuple(skipped))
+    return SourceList(tuple(files), tuple(skipped), frozenset(named))
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,11 @@ class SourceGroup:
         return doc_id_for(self.key)
 
 
-def group_sources(files: Iterable[Path]) -> tuple[SourceGroup, ...]:
+def group_sources(files: Iterable[Path], named: Collection[Path] = ()
+                  ) -> tuple[SourceGroup, ...]:
     """The files grouped by folder and id-giving stem, in the order of their first file.
 
-    A file named alone brings its namesakes in its folder along: the group is the unit the
+    A file named alone (in named) brings its namesakes in its folder along: the group is the unit the
     index knows, so `ingest X.pdf` re-reads X.docx with it rather than split the document.
     """
     groups: dict[tuple[Path, str], set[Path]] = {}
@@ -86,7 +90,7 @@ def group_sources(files: Iterable[Path]) -> tuple[SourceGroup, ...]:
         groups.setdefault((path, "") if solo else (path.parent, doc_id_for(path)), set()).add(path)
     listed: dict[Path, dict[str, list[Path]]] = {}
     for (folder, doc_id), members in groups.items():
-        if doc_id:
+        if doc_id and not members.isdisjoint(named):
             members.update(_namesakes(folder, listed).get(doc_id, ()))
     return tuple(SourceGroup(tuple(sorted(g, key=source_rank))) for g in groups.values())
 

@@ -27,8 +27,8 @@ from index.types import IndexError_
 from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile,
                                make_tasks, under)
 from index.write.workers import Task, init_worker, run_task
-from ingest.batch import (SourceGroup, find_sources, group_digest, group_sources, hash_file,
-                          part_count)
+from ingest.batch import (SourceGroup, SourceList, find_sources, group_digest, group_sources,
+                          hash_file, part_count)
 from ingest.model import ParseError
 
 __all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
@@ -84,14 +84,14 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
             raise
 
 
-def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
+def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
           ) -> tuple[list[SourceFile], list[str], list[Failure]]:
     """Hash every file: which groups to parse (new or changed), which are unchanged, which fail."""
     files: list[SourceFile] = []
     unchanged: list[str] = []
     failed: list[Failure] = []
     claimed: set[str] = set()  # ids given to groups parsed in this batch
-    for group in group_sources(sources):
+    for group in group_sources(sources.files, sources.named):
         shas = []
         for path in group.files:
             try:
@@ -176,7 +176,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
           progress: Progress | None) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
-    files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
+    files, unchanged, failed = _plan(sources, manifest, rebuild)
     batch = Batch(root, folder, manifest, files, progress)
     if progress is not None:
         progress(0, len(files))
