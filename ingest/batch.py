@@ -81,8 +81,8 @@ def group_sources(files: Iterable[Path], named: Collection[Path] = ()
                   ) -> tuple[SourceGroup, ...]:
     """The files grouped by folder and id-giving stem, in the order of their first file.
 
-    A file named alone (in named) brings its namesakes in its folder along: the group is the unit the
-    index knows, so `ingest X.pdf` re-reads X.docx with it rather than split the document.
+    A file named alone (in named) brings its namesakes in its folder along: the group is the
+    unit the index knows, so `ingest X.pdf` re-reads X.docx with it rather than split it.
     """
     groups: dict[tuple[Path, str], set[Path]] = {}
     for path in files:

@@ -114,6 +114,7 @@ def test_losing_the_docx_keeps_the_document_read_from_the_pdf(pair, tmp_path):
     docx.unlink()
     code, counts, report = ingest(docx.parent, "--index", index, "--prune")
     assert code == 0 and report["failed"] == []
+    assert (counts["updated"], counts["removed"], counts["documents"]) == (1, 1, 1)
     assert all_ids(index) == ["意见"] and found(index, "第七项措施") == ["意见"]
     with open_index(index) as ix:
         doc = ix.get_document("意见")
@@ -223,3 +224,23 @@ def test_naming_one_of_the_files_reads_the_pair_again(pair, tmp_path):
     assert all_ids(index) == ["意见"] and found(index, "第七项措施") == ["意见"]
     with open_index(index) as ix:
         assert [s.format for s in ix.get_document("意见").originals] == ["docx", "pdf"]
+
+
+def test_a_web_page_and_its_pdf_are_one_document_read_from_the_page(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    body = "".join(f"<p>{p.text}</p>" for p in PARAS)
+    (folder / "意见.html").write_text(
+        f"<html><head><meta charset='utf-8'><title>{TITLE}</title></head><body>"
+        f"<div class='nav'>首页 | 政策文件 | 网站地图</div><div class='article'>{body}</div>"
+        "</body></html>", encoding="utf-8")
+    render_pdf(folder / "意见.pdf", PARAS)
+    index = tmp_path / "idx"
+    code, counts, report = ingest(folder, "--index", index)
+    assert code == 0 and report["failed"] == [] and counts["documents"] == 1
+    assert found(index, "第七项措施") == ["意见"]
+    with open_index(index) as ix:
+        doc = ix.get_document("意见")
+    assert [s.format for s in doc.originals] == ["html", "pdf"]
+    assert (doc.title, doc.doc_number) == (TITLE, "示工发〔2020〕15号")
+    assert {p.text[:6]: p.page for p in doc.passages()}["（十）第十项"] == 3

@@ -105,29 +105,32 @@ def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
         if [k[0] for k in known] == [sha]:
             unchanged.extend(map(str, group.files))
             continue
-        doc_id = _own_id(group, manifest, claimed)
-        status = "updated" if known else "added"
+        doc_id, heir = _own_id(group, manifest, claimed)
+        status = "updated" if known or heir else "added"
         files.append(SourceFile(len(files), group.key, sha, status, part_count(group.key),
                                 members=group.files, doc_id=doc_id))
     return files, unchanged, failed
 
 
-def _own_id(group: SourceGroup, manifest: Manifest, claimed: set[str]) -> str | None:
-    """The group's id: its name's, unless another file holds that; then one its folder makes.
+def _own_id(group: SourceGroup, manifest: Manifest, claimed: set[str],
+            ) -> tuple[str | None, bool]:
+    """The group's id, and whether it takes over the document of a namesake gone from disk.
 
-    The file that had the name's id first keeps it; the id of the other is the same on every
-    batch (it depends on the folder), so re-indexing replaces rather than duplicates.
+    The id is its name's, unless another file holds that; then one its folder makes. The file
+    that had the name's id first keeps it; the id of the other is the same on every batch (it
+    depends on the folder), so re-indexing replaces rather than duplicates.
     """
     doc_id = group.doc_id
     if doc_id is None:
-        return None
+        return None, False
     owner = manifest.owner(doc_id)
     mine = {str(p) for p in group.files}
     if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)):
         folder = hashlib.sha256(str(group.key.parent).encode()).hexdigest()[:8]
         doc_id = f"{doc_id}-{folder}"
     claimed.add(doc_id)
-    return doc_id
+    heir = bool(owner) and owner not in mine and Path(owner).parent == group.key.parent
+    return doc_id, heir and not os.path.exists(owner)
 
 
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
