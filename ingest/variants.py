@@ -12,20 +12,20 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from .model import Document, Passage, Section, Source
+from .formats import format_for
+from .model import Document, Section, Source
 
 # Text from a format that carries it as written beats a PDF's text layer (line breaks,
 # headers and page numbers mixed in), which beats OCR.
-FORMAT_RANK = {"docx": 0, "html": 1, "text": 2, "pdf": 3}
+FORMAT_RANK = {"docx": 0, "doc": 1, "wps": 1, "html": 2, "text": 3, "pdf": 4}
 SAME_TEXT = 0.8  # character-bigram Jaccard from which two files hold the same document
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 
 
 def source_rank(path: Path) -> tuple[int, str]:
     """Order of preference of a file among its group (best first), from its name alone."""
-    fmt = {".docx": "docx", ".htm": "html", ".html": "html", ".txt": "text",
-           ".md": "text", ".pdf": "pdf"}.get(path.suffix.lower(), "")
-    return FORMAT_RANK.get(fmt, len(FORMAT_RANK)), path.name
+    fmt = format_for(path)
+    return FORMAT_RANK.get(fmt.name if fmt else "", len(FORMAT_RANK)), path.name
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -41,10 +41,11 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return common / (len(a) + len(b) - common)
 
 
-def _rank(doc: Document) -> tuple[int, int]:
-    fmt = _format(doc)
-    ocr = 1 if doc.extra.get("ocr") else 0  # a text layer beats OCR of the same format
-    return FORMAT_RANK.get(fmt, len(FORMAT_RANK)), ocr
+def _rank(doc: Document) -> tuple[int, float]:
+    passages = list(doc.passages())
+    # A text layer beats OCR (Passage.ocr, where the OCR reader marks what it read).
+    ocr = sum(bool(getattr(p, "ocr", False)) for p in passages) / max(1, len(passages))
+    return FORMAT_RANK.get(_format(doc), len(FORMAT_RANK)), ocr
 
 
 def _same(a: Document, b: Document, grams: dict[int, frozenset[str]]) -> bool:
