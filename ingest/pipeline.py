@@ -21,6 +21,11 @@ class IngestReport:
     failures: tuple[ParseError, ...]
     files: int
 
+    @property
+    def titles_derived(self) -> int:
+        """Documents whose title was taken from their text (a JSON Lines record without one)."""
+        return sum(1 for d in self.documents if d.extra.get("title_derived") == "true")
+
 
 def doc_id_for(path: Path) -> str:
     """The file stem, NFKC-normalized, whitespace and anything outside [\\w.-] as "_"."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -20,20 +19,24 @@ from search_app.config import default_config
 from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
 from search_app.params import ParamError, parse_search_args
+from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
+                                setup_server_logging)
 from search_app.store import close_index, get_store, prepare_analysis
+from search_app.terminal import terminal_json, terminal_line, terminal_text
 from search_app.textformat import format_document, format_results
 
 DEFAULT_INDEX = Path("instance") / "index"
 INDEX_HELP = ("索引目录。未给出时使用环境变量 GONGWEN_INDEX；"
               "两者都没有时使用当前目录下的 ./instance/index。")
 F = TypeVar("F", bound=Callable[..., Any])
+LIMITS = ServerLimits()
 
 
 class CliError(click.ClickException):
     """A domain error shown as one line on stderr, exit status 1."""
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
+        click.echo(terminal_line(f"错误：{self.format_message()}"), err=True)
 
 
 def domain_errors(command: F) -> F:
@@ -77,8 +80,8 @@ def opened_index(index_path: Path) -> Iterator[Index]:
 
 
 def echo_json(obj: Any) -> None:
-    """Print obj exactly as the API serializes it, non-ASCII kept as is."""
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    """Print obj as the API serializes it, non-ASCII kept as is, control characters escaped."""
+    click.echo(terminal_json(obj))
 
 
 @click.group(help="公文检索（gongwen-search）：工作简报与政策文件的全文检索。\n\n"
@@ -126,7 +129,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune:
             bar.close()
     click.echo(summary.line())
     for line in summary.failure_lines() + summary.notice_lines():
-        click.echo(line, err=True)
+        click.echo(terminal_line(line), err=True)
     if report_path is not None:
         summary.write_report(report_path)
     ctx.exit(0 if summary.ok else 1)
@@ -179,7 +182,7 @@ def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
     if as_json:
         echo_json(results.to_dict())
     else:
-        click.echo(format_results(results))
+        click.echo(terminal_text(format_results(results)))
 
 
 @cli.command(help="显示一篇文档的元数据与全文；"
@@ -197,19 +200,33 @@ def show(doc_id: str, index_path: Path, as_json: bool) -> None:
     if as_json:
         echo_json(doc.to_dict())
     else:
-        click.echo(format_document(doc))
+        click.echo(terminal_text(format_document(doc)))
 
 
 @cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
-                  "按 Ctrl-C 退出。")
+                  "按 Ctrl-C 退出。各项上限的取值与理由见 README 的 Serving 一节。")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
               help="监听端口（0 表示任选一个空闲端口）。")
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="索引不存在时用来建立索引的语料目录；默认为内置的 corpus/。")
+@click.option("--threads", type=click.IntRange(1, 256), default=LIMITS.threads,
+              show_default=True, help="处理请求的线程数。")
+@click.option("--connection-limit", type=click.IntRange(1, 100_000),
+              default=LIMITS.connection_limit, show_default=True,
+              help="同时打开的连接数上限（含空闲连接）；达到后暂停接受新连接。")
+@click.option("--channel-timeout", type=click.IntRange(1, 3600),
+              default=LIMITS.channel_timeout, show_default=True, metavar="SECONDS",
+              help="空闲连接保留的秒数，超过即关闭。")
+@click.option("--backlog", type=click.IntRange(1, 65535), default=LIMITS.backlog,
+              show_default=True, help="内核中等待接受的连接队列长度。")
+@click.option("--waitress-defaults", is_flag=True,
+              help="改用 waitress 自带的默认设置，日志也不做限流（仅供对比测试）。")
 @domain_errors
-def serve(index_path: Path, host: str, port: int, corpus: Path | None) -> None:
+def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
+          connection_limit: int, channel_timeout: int, backlog: int,
+          waitress_defaults: bool) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
     prepare_analysis()
     if not index_exists(index_path):
@@ -217,15 +234,20 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None) -> None:
         if not source.is_dir():
             raise CliError(f"找不到索引 {index_path}，也找不到语料目录 {source}"
                            "（请先运行 gongwen ingest PATH，或用 --corpus 指定语料目录）")
-        click.echo(f"索引 {index_path} 不存在，正在用 {source} 建立……")
+        click.echo(terminal_line(f"索引 {index_path} 不存在，正在用 {source} 建立……"))
         summary = ingest_into_index([source], index_path)
         click.echo(summary.line())
         for line in summary.failure_lines() + summary.notice_lines():
-            click.echo(line, err=True)
+            click.echo(terminal_line(line), err=True)
     app = create_app({"INDEX_PATH": index_path})
     get_store(app).get()  # fail now, with one line, rather than on the first request
+    setup_server_logging()
+    # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
+    settings = {} if waitress_defaults else _applied(ServerLimits(
+        threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
+        backlog=backlog))
     try:
-        server = waitress.create_server(app, host=host, port=port)
+        server = waitress.create_server(app, host=host, port=port, **settings)
     except OSError as e:
         close_index(app)
         raise CliError(f"无法在 {host}:{port} 上启动服务：{e.strerror or e}") from e
@@ -239,6 +261,17 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None) -> None:
         server.close()
         close_index(app)
     click.echo("已停止。")
+
+
+def _applied(limits: ServerLimits) -> dict[str, Any]:
+    """Make room for the limits in this process; return them as waitress.create_server kwargs."""
+    files = raise_file_limit(limits.connection_limit)
+    if files < limits.connection_limit + 64:
+        click.echo(f"提示：本进程最多打开 {files} 个文件，少于 --connection-limit "
+                   f"{limits.connection_limit} 所需；请提高 ulimit -Hn 或降低 --connection-limit",
+                   err=True)
+    quiet_queue_warnings()
+    return limits.waitress_kwargs()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -67,6 +67,7 @@ class Para:
     align: str = "justify"  # justify | center | right | left
     indent: int = 2
     space_before: float = 0.0
+    color: str | None = None  # e.g. "#E60000" for a red 发文机关标志
 
 
 @dataclass
@@ -128,7 +129,8 @@ class _Writer:
         self.page += 1
         self.y = A4[1] - TOP
 
-    def line(self, text: str, size: float, x: float, full: bool, align: str) -> None:
+    def line(self, text: str, size: float, x: float, full: bool, align: str,
+             color: str | None = None) -> None:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         lead = size * 1.75
@@ -145,6 +147,7 @@ class _Writer:
             x = LEFT + x
         obj = self.canvas.beginText(x, self.y)
         obj.setFont(FONT, size)
+        obj.setFillColor(color or "#000000")
         if align == "justify" and full and len(text) > 1:
             obj.setCharSpace((room - natural) / (len(text) - 1))  # 两端对齐, like Word
         obj.textOut(text)
@@ -154,7 +157,7 @@ class _Writer:
         self.y -= para.space_before
         start = None
         for text, x, full in _wrap(para.text, para.size, self.width, para.indent):
-            self.line(text, para.size, x, full, para.align)
+            self.line(text, para.size, x, full, para.align, para.color)
             start = start or self.page
         return start or self.page, self.page
 

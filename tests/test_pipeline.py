@@ -65,7 +65,7 @@ def test_ingest_keeps_going_and_reports_every_failure(folder: Path) -> None:
     reasons = {Path(f.path).name: f.reason for f in report.failures}
     assert reasons == {
         "bad.txt": "cannot decode text (tried UTF-8, GB18030)",
-        "broken.jsonl": 'line 2: missing "title"',
+        "broken.jsonl": 'line 2: missing "text"',
         "empty.md": "empty file",
         "fake.pdf": "not a PDF file",
         "locked.pdf": "PDF is encrypted",

@@ -33,14 +33,17 @@ def record_document(path: Path, line: int, record: Any, source: Source) -> Docum
     title = _field(record, "title") or (
         f"{record['law']} {record.get('article') or ''}".strip() if _field(record, "law") else None)
     text = record.get("text")
-    for name, value in (("id", doc_id), ("title", title)):
-        if value is None:
-            raise ParseError(path, f'line {line}: missing "{name}"')
+    if doc_id is None:
+        raise ParseError(path, f'line {line}: missing "id"')
     if not isinstance(text, str) or not text.strip():
         raise ParseError(path, f'line {line}: missing "text"')
     fields = {k: str(v) for k, v in record.items()
               if k not in _SKIP and isinstance(v, (str, int, float)) and not isinstance(v, bool)}
-    fields["title"] = title  # type: ignore[assignment]
+    if title is not None:
+        fields["title"] = title
+    else:  # derived from the text's first title-like line; counted in the report
+        fields.pop("title", None)
+        fields["title_derived"] = "true"
     fields["sample"] = "true" if record.get("sample") is True else ""
     hints = hints_from_fields(path, fields, where=f"line {line}")
     blocks = [Block(t) for t in map(normalize_inline, text.split("\n")) if t]

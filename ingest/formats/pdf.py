@@ -16,6 +16,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from ..model import Document, ParseError, Source
 from ..normalize import (Block, is_sentence_end, join_lines, normalize_inline, repair_page_breaks,
                          starts_paragraph)
+from ..layout import layout_title, merge_displaced_digits
 from ..structure import Hints, build_document
 
 # — 3 —, -3-, - 3 -, 第3页, 第3页 共5页, 3/5: running page numbers, not text.
@@ -71,7 +72,7 @@ def page_lines(page: Any, number: int) -> list[Line]:
         else:
             groups.append([ch])
     lines = []
-    for group in groups:
+    for group in merge_displaced_digits(groups):
         group.sort(key=lambda c: c["x0"])
         text = _line_text(group)
         if text:
@@ -157,6 +158,7 @@ def read_pdf_lines(path: Path, data: bytes) -> list[Line]:
 
 def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:
     """A PDF file → one Document whose passages carry their page numbers."""
-    blocks, page_tops = paragraphs(read_pdf_lines(path, data))
+    lines = read_pdf_lines(path, data)
+    blocks, page_tops = paragraphs(lines)
     blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
-    return [build_document(doc_id, blocks, Hints(), source)]
+    return [build_document(doc_id, blocks, Hints(layout_title=layout_title(lines)), source)]

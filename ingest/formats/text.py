@@ -11,6 +11,7 @@ import charset_normalizer
 from ..model import DOC_TYPES, Document, ParseError, Source
 from ..normalize import CJK, CJK_PUNCT, Block, normalize_inline, repair_page_breaks
 from ..structure import Hints, build_document, normalize_doc_number, parse_date
+from ..structure.law import is_lawrefbook, law_document
 
 UNDECODABLE = "cannot decode text (tried UTF-8, GB18030)"
 _BIG5 = {"big5", "big5hkscs", "cp950"}
@@ -126,6 +127,8 @@ def parse_text(path: Path, data: bytes, doc_id: str, source: Source) -> list[Doc
     fields, body = split_front_matter(path, text)
     hints = hints_from_fields(path, fields)
     markdown = path.suffix.lower() in {".md", ".markdown"}
+    if markdown and not fields and is_lawrefbook(body):
+        return [law_document(doc_id, path, body, source)]
     if markdown and hints.title is None:
         first = re.search(r"^#\s+(.+)$", body, re.M)
         if first:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from ..model import Reference
 
@@ -16,8 +17,13 @@ _DATE_LINE = re.compile(rf"^(?:\d{{4}}年\d{{1,2}}月\d{{1,2}}日|[{_CN_NUM}]{{4
 _DOC_NUMBER = re.compile(
     r"^(?P<org>[\u4e00-\u9fff]{1,15}?)\s*[〔［\[（(【{｛]\s*(?P<year>\d{4})\s*[〕］\]）)】}｝]"
     r"\s*第?\s*(?P<num>\d{1,5})\s*号$")
+# (2012)厦大教10号: the year before the organ's code, as some offices print it.
+_YEAR_FIRST = re.compile(
+    r"^[〔［\[（(【]\s*(?P<year>\d{4})\s*[〕］\]）)】]\s*(?P<org>[\u4e00-\u9fff]{1,15}?)"
+    r"\s*第?\s*(?P<num>\d{1,5})\s*号$")
 _DOC_NUMBER_SEARCH = re.compile(
-    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号")
+    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号|"
+    r"[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*[\u4e00-\u9fff]{1,15}?\s*第?\s*\d{1,5}\s*号")
 _REFERENCE = re.compile(r"《([^《》\n]{1,120})》")
 _NUMBER_AFTER = re.compile(r"\s*[（(]([^（）()]{4,40}?)[）)]")
 _ABBREVIATION = re.compile(r"(?:以下)?简称[“\"]?$")
@@ -79,7 +85,8 @@ def is_date_line(text: str) -> bool:
 def normalize_doc_number(text: str) -> str | None:
     """发文字号 in canonical form: 国办发[2019]6号, 国办发（2019）6号 → 国办发〔2019〕6号."""
     text = text.translate({0xFF10 + i: 0x30 + i for i in range(10)}).strip()
-    match = _DOC_NUMBER.match(text.replace("\u3000", " "))
+    text = text.replace("\u3000", " ")
+    match = _DOC_NUMBER.match(text) or _YEAR_FIRST.match(text)
     if not match:
         return None
     return f"{match['org']}〔{match['year']}〕{int(match['num'])}号"
@@ -118,4 +125,33 @@ def kind_of(title: str) -> str | None:
     for word, kind in KINDS:
         if title.endswith(word):
             return kind
+    return None
+
+
+# Kangxi radicals (U+2F00–U+2FDF) and compatibility ideographs that PDF text layers use for
+# the ideographs they look like (⽂ for 文): metadata is compared and shown in unified form.
+_LOOKALIKE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\u2e80-\u2eff]")
+
+
+# NFKC leaves the radicals supplement alone: the simplified forms printers substitute.
+_SUPPLEMENT = {p[0]: p[1] for p in "⺠民 ⻅见 ⻔门 ⻓长 ⻛风 ⻘青 ⻝食 ⻜飞 ⻢马 ⻋车 ⻉贝 ⻚页 ⻄西 ⻆角 ⻙韦 ⻥鱼 ⻦鸟 ⻨麦 ⻩黄 ⻬齐 ⻮齿 ⻳龟 ⻰龙 ⺟母 ⻤鬼 ⻣骨".split()}
+
+
+def fold_radicals(text: str) -> str:
+    """⾰⽂⽤⺠ → 革文用民: radical look-alikes to the unified ideographs they stand for."""
+    if not _LOOKALIKE.search(text):
+        return text
+    return _LOOKALIKE.sub(lambda m: _SUPPLEMENT.get(m.group(0))
+                          or unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+_IN_FORCE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起(?:施行|执行|实施|生效)")
+
+
+def effective_date(texts: list[str]) -> dt.date | None:
+    """施行日期 as the text states it (本通知自2025年11月1日起执行), kept apart from 成文日期."""
+    for text in texts:
+        match = _IN_FORCE.search(text)
+        if match:
+            return parse_date(match.group(1))
     return None

@@ -11,12 +11,15 @@ from .common import is_date_line, kind_of, normalize_doc_number, parse_date, spl
 
 _SCAN = 15
 _NUMBER_IN_LINE = re.compile(
-    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*[0-9０-９]{4}\s*[〕］\]）)】]\s*第?\s*[0-9０-９]{1,5}\s*号")
+    r"[\u4e00-\u9fff]{1,15}\s*[〔［\[（(【]\s*[0-9０-９]{4}\s*[〕］\]）)】]\s*第?\s*[0-9０-９]{1,5}\s*号|"
+    r"[〔［\[（(【]\s*[0-9０-９]{4}\s*[〕］\]）)】]\s*[\u4e00-\u9fff]{1,15}?\s*第?\s*[0-9０-９]{1,5}\s*号")
 # 版头 lines that are neither title nor body: 份号, 密级, 紧急程度, 发文机关标志, 签发人.
 _JUNK = re.compile(r"^(\d{6}|[★*].*|(绝密|机密|秘密|特急|加急|平急|特提)[★*\s\d年]*|"
                    r"(?:(?!关于).){2,30}文件|签发人[:：].*)$")
 _NOTE = re.compile(r"^[（(](此件|本文|此文|本件)[^（）()]{0,24}[）)]$")
-_PRINTED = re.compile(r"^.{2,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
+# 版记: 印发机关 and 印发日期, on their own line or glued to the 抄送 line above by extraction.
+_PRINTED = re.compile(r"(?:^|(?<=[。；;\s]))(?P<by>[^。；;：:\s]{2,30}?)\s*"
+                      r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)印发$")
 _ISSUER_TITLE = re.compile(r"^(.{2,60}?)(?:关于|转发|印发|批转|对)")
 # 转发示例州总工会关于…的通知: the organ named is the one forwarded, not the sender.
 _VERB_FIRST = re.compile(r"^(关于)?(转发|印发|批转)")
@@ -35,6 +38,7 @@ class GongwenParts:
     kind: str | None
     recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)
     body: tuple[Block, ...] = ()
+    printed: dict[str, str] = field(default_factory=dict)  # 版记: printed_by, printed_date
 
 
 def _is_body(text: str) -> bool:
@@ -92,14 +96,17 @@ def issuer_from_title(title: str) -> str | None:
     match = _ISSUER_TITLE.match(title)
     if not match or not _ORG_END.search(match.group(1)) or _VERB_FIRST.match(title):
         return None
-    return match.group(1)
+    return re.sub(r"\s+", "、", match.group(1).strip())  # 中共中央办公厅 国务院办公厅
 
 
 def _org(text: str) -> str | None:
     """A signature line: one or more 发文机关 separated by spaces or 、."""
     if not _ORG_LINE.match(text) or not _ORG_END.search(text.strip()):
         return None
-    return "、".join(p for p in re.split(r"[ 、]+", text.strip()) if p)
+    parts = [p for p in re.split(r"[ 、]+", text.strip()) if p]
+    if all(len(p) == 1 for p in parts):
+        return "".join(parts)  # 财 政 部: one name spaced out to fill the line
+    return "、".join(parts)
 
 
 def _signature(body: Sequence[Block]) -> tuple[str | None, dt.date | None, set[int]]:
@@ -112,6 +119,16 @@ def _signature(body: Sequence[Block]) -> tuple[str | None, dt.date | None, set[i
     if dates:
         return None, parse_date(body[dates[0]].text), {dates[0]}
     return None, None, set()
+
+
+def signed(blocks: Sequence[Block]) -> tuple[str, dt.date, int] | None:
+    """An organ's name followed by a date line (a 落款), with the index of the name."""
+    for i in range(1, len(blocks)):
+        if is_date_line(blocks[i].text) and _org(blocks[i - 1].text):
+            date = parse_date(blocks[i].text)
+            if date is not None:
+                return _org(blocks[i - 1].text) or "", date, i - 1
+    return None
 
 
 def parse_gongwen(blocks: Sequence[Block], force: bool = False) -> GongwenParts | None:
@@ -130,9 +147,17 @@ def parse_gongwen(blocks: Sequence[Block], force: bool = False) -> GongwenParts 
     if main:
         recipients["主送"] = split_recipients(main.rstrip("：:"), "，,；;")
     body: list[Block] = []
+    printed: dict[str, str] = {}
     for i, block in enumerate(blocks[body_start:]):
         text = block.text
-        if i in drop or _NOTE.match(text) or _PRINTED.match(text):
+        stamp = _PRINTED.search(text)
+        if stamp:
+            day = parse_date(stamp["date"])
+            printed = printed or {"printed_by": stamp["by"], **(
+                {"printed_date": day.isoformat()} if day else {})}
+            text = text[:stamp.start()].strip()
+            block = Block(text, block.page, block.heading_hint)
+        if i in drop or not text or _NOTE.match(text):
             continue
         if is_distribution_line(text):
             key, value = re.split(r"\s*[:：]\s*", text, maxsplit=1)
@@ -141,4 +166,4 @@ def parse_gongwen(blocks: Sequence[Block], force: bool = False) -> GongwenParts 
         body.append(block)
     issuer = (issuer_from_title(title) if title else None) or signer
     return GongwenParts(title, number, issuer, date, kind_of(title) if title else None,
-                        recipients, tuple(body))
+                        recipients, tuple(body), printed)
