@@ -164,7 +164,8 @@ class Document:
     recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 主送/报/送/发/抄送
     bulletin: BulletinInfo | None = None
     references: tuple[Reference, ...] = ()
-    source: Source | None = None
+    source: Source | None = None  # the file the text comes from
+    sources: tuple[Source, ...] = ()  # every original of a document sent in several files
     sample: bool = False  # written for the demo: shown as such, never to be cited
     extra: dict[str, str] = field(default_factory=dict)  # further metadata (topic, publish_date …)
     ocr_pages: tuple[int, ...] = ()  # PDF pages without a text layer, read by OCR
@@ -177,6 +178,11 @@ class Document:
         """Every passage in reading order."""
         for section in self.sections:
             yield from section.passages
+
+    @property
+    def originals(self) -> tuple[Source, ...]:
+        """Every file the document was read from, the one its text comes from first."""
+        return self.sources or ((self.source,) if self.source is not None else ())
 
     @property
     def text(self) -> str:
@@ -220,6 +226,8 @@ class Document:
             "sample": self.sample,
             "source": ({"path": self.source.path, "format": self.source.format,
                         "sha256": self.source.sha256} if self.source else None),
+            "sources": [{"path": s.path, "format": s.format, "sha256": s.sha256}
+                        for s in self.originals],
             "extra": dict(self.extra),
             "ocr_pages": list(self.ocr_pages),
         }
@@ -229,6 +237,7 @@ class Document:
         """Inverse of to_dict (the index stores documents this way)."""
         bulletin = d.get("bulletin")
         source = d.get("source")
+        originals = tuple(Source(**s) for s in d.get("sources") or ())
         return cls(
             doc_id=d["doc_id"],
             title=d["title"],
@@ -243,6 +252,7 @@ class Document:
                              for c in d.get("citations") or ()),
             sections=tuple(Section.from_dict(s) for s in d.get("sections") or ()),
             source=Source(**source) if source else None,
+            sources=originals if len(originals) > 1 else (),  # one: it is `source`
             sample=bool(d.get("sample")),
             extra=dict(d.get("extra") or {}),
             ocr_pages=tuple(d.get("ocr_pages") or ()),

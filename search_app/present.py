@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 from index import SearchResults
 from ingest.model import Document
@@ -77,6 +78,9 @@ def metadata_rows(doc: Document) -> list[tuple[str, str | list[str]]]:
         rows.append(("引用文件", [f"《{r.title}》" + (f"（{r.doc_number}）" if r.doc_number else "")
                               for r in doc.references]))
     rows += [(EXTRA_LABELS.get(k, k), _extra_value(k, v)) for k, v in doc.extra.items() if v]
+    if len(doc.originals) > 1:  # one document sent in several files: name them all
+        rows.append(("来源文件", [f"{Path(s.path).name}（{s.format.upper()}）"
+                              for s in doc.originals]))
     return rows
 
 

@@ -53,7 +53,7 @@ CASES = {
     "corrupt": "PDF 已损坏或不完整",
     "encrypted": "PDF 已加密",
     "empty": "空文件",
-    "scanned": "PDF 没有文字层（扫描件？）",
+    "scanned": "PDF 没有文字层，OCR 也未识别出文字（图像不清？）",
     "garbage": "不是 PDF 文件",
     "unsupported": "不支持的文件类型 .xyz",
     "bad-jsonl": "第 2 行：JSON 格式错误（第 1 列，缺少值）",

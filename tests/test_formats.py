@@ -232,7 +232,7 @@ def test_broken_pdfs(tmp_path: Path) -> None:
     (tmp_path / "header-only.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
     assert reason(tmp_path / "header-only.pdf") == "PDF 已损坏或不完整"
     render_shapes_pdf(tmp_path / "scan.pdf")
-    assert reason(tmp_path / "scan.pdf") == "PDF 没有文字层（扫描件？）"
+    assert reason(tmp_path / "scan.pdf") == "PDF 没有文字层，OCR 也未识别出文字（图像不清？）"
     (tmp_path / "empty.pdf").write_bytes(b"")
     assert reason(tmp_path / "empty.pdf") == "空文件"
 

@@ -69,7 +69,7 @@ def test_ingest_keeps_going_and_reports_every_failure(folder: Path) -> None:
         "empty.md": "空文件",
         "fake.pdf": "不是 PDF 文件",
         "locked.pdf": "PDF 已加密",
-        "scan.pdf": "PDF 没有文字层（扫描件？）",
+        "scan.pdf": "PDF 没有文字层，OCR 也未识别出文字（图像不清？）",
     }
     by_id = {d.doc_id: d for d in report.documents}
     assert sorted(by_id) == ["a1", "a2", "gaigekuaibao-2021-12", "notice", "policy"]

@@ -1,5 +1,5 @@
 """Incremental sync: unchanged files skipped, changed ones replaced, new ones added, gone ones
-kept or pruned, doc_id collisions reported, --rebuild switching generations, one writer."""
+kept or pruned, files named alike kept apart, --rebuild switching generations, one writer."""
 from __future__ import annotations
 
 import json
@@ -145,23 +145,26 @@ def test_all_documents_of_a_jsonl_file_are_replaced_together(tmp_path):
     assert found(index, "定期开放") == []
 
 
-def test_the_same_doc_id_from_two_files_fails_the_later_one(tmp_path):
+def test_two_documents_named_alike_in_two_folders_get_distinct_stable_ids(tmp_path):
     index = tmp_path / "idx"
-    a = write_doc(tmp_path / "a", "report.txt", "甲单位工作报告", "甲单位推进改革。")
+    write_doc(tmp_path / "a", "report.txt", "甲单位工作报告", "甲单位推进改革。")
     b = write_doc(tmp_path / "b", "report.txt", "乙单位工作报告", "乙单位推进改革。")
-    code, counts, err, report = ingest(tmp_path / "a", tmp_path / "b", "--index", index)
-    assert code == 1
-    assert counts["added"] == 1 and counts["failed"] == 1
-    assert report["failed"] == [{
-        "path": str(b.resolve()),
-        "reason": f"文档编号 report 已被 {a.resolve()} 使用；文档编号取自文件名"
-                  "（JSON Lines 取自 id 字段）：请将其中一个改名"}]
-    assert found(index, "推进改革") == ["report"]
-    assert found(index, "乙单位") == []
-    # Run alone later, the second file still may not overwrite the first.
-    code, counts, _, _ = ingest(tmp_path / "b", "--index", index)
-    assert code == 1 and counts["failed"] == 1
+    code, counts, _, report = ingest(tmp_path / "a", tmp_path / "b", "--index", index)
+    assert code == 0 and report["failed"] == []
+    assert counts["added"] == 2 and counts["documents"] == 2
+    ids = all_ids(index)
+    assert ids[0] == "report" and ids[1].startswith("report-") and len(ids) == 2
     assert found(index, "甲单位") == ["report"]
+    assert found(index, "乙单位") == [ids[1]]
+    # The same files again: nothing changes; the second file changed: it keeps its id.
+    code, counts, _, _ = ingest(tmp_path / "a", tmp_path / "b", "--index", index)
+    assert code == 0 and counts["unchanged"] == 2 and counts["documents"] == 0
+    write_doc(tmp_path / "b", "report.txt", "乙单位工作报告", "乙单位深化改革。")
+    code, counts, _, _ = ingest(tmp_path / "b", "--index", index)
+    assert code == 0 and counts["updated"] == 1
+    assert all_ids(index) == ids
+    assert found(index, "深化改革") == [ids[1]] and found(index, "甲单位") == ["report"]
+    assert b.exists()
 
 
 def test_a_duplicate_id_inside_one_file_fails_the_file(tmp_path):

@@ -61,6 +61,12 @@ class SourceFile:
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (task, first, end docnum)
     failure: str | None = None
     warnings: list[str] = field(default_factory=list)  # what the parsing libraries warned
+    members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
+    doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(map(str, self.members or (self.path,)))
 
 
 def under(path: str, roots: list[Path]) -> bool:
@@ -154,11 +160,12 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
                 batch = [Item(f.order, f.path, part, f.parts)]
                 flush()
             continue
-        try:
-            size += f.path.stat().st_size
-        except OSError:
-            pass
-        batch.append(Item(f.order, f.path, 0, 1))
+        for member in f.members or (f.path,):
+            try:
+                size += member.stat().st_size
+            except OSError:
+                pass
+        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id))
         if size >= TASK_BYTES or len(batch) >= per_task:
             flush()
     flush()
@@ -179,6 +186,7 @@ class Batch:
         self.files = files
         self.owners: dict[str, str | None] = {}  # doc_id → source path, as far as looked up
         self.claimed: dict[str, str] = {}  # doc_id → source path accepted in this batch
+        self.accepted: set[str] = set()  # every file whose documents this batch accepted
         self.deletes: set[str] = set()
         self.staged: list[TaskResult] = []
         self.results: dict[int, TaskResult] = {}
@@ -233,7 +241,7 @@ class Batch:
                 return f"文档编号 {d} 在本文件中出现不止一次"
             seen.add(d)
             other = self.claimed.get(d) or self._owner(d)
-            if other and other != str(f.path) and (d in self.claimed or os.path.exists(other)):
+            if other and other not in f.paths and (d in self.claimed or os.path.exists(other)):
                 return (f"文档编号 {d} 已被 {other} 使用；文档编号取自文件名"
                         "（JSON Lines 取自 id 字段）：请将其中一个改名")
         return None
@@ -250,7 +258,7 @@ class Batch:
                     segment.delete_document(docnum)
             return
         key = str(f.path)
-        old = (self.manifest.entry(key) or ("", []))[1]
+        old = [d for p in f.paths for d in (self.manifest.entry(p) or ("", []))[1]]
         self.deletes.update(old)
         self.deletes.update(d for d in f.doc_ids if self._owner(d) not in (None, key))
         self.documents_removed += len(old)
@@ -258,7 +266,8 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
-        (self.updated if f.status == "updated" else self.added).append(key)
+        self.accepted.update(f.paths)
+        (self.updated if f.status == "updated" else self.added).extend(f.paths)
 
     def _owner(self, doc_id: str) -> str | None:
         if doc_id not in self.owners:

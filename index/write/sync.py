@@ -12,6 +12,7 @@ last commit intact and the same batch, run again, does what is left.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +29,8 @@ from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progres
                                make_tasks, under)
 from index.write.merge import MergePolicy, tiered
 from index.write.workers import Task, init_worker, run_task
-from ingest.batch import find_sources, hash_file, part_count
+from ingest.batch import (SourceGroup, SourceList, find_sources, group_digest, group_sources,
+                          hash_file, part_count)
 from ingest.batch import DEFAULT_LIMITS, Limits
 from ingest.model import ParseError
 
@@ -86,25 +88,53 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
             raise
 
 
-def _plan(sources: list[Path], manifest: Manifest, rebuild: bool,
+def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
           ) -> tuple[list[SourceFile], list[str], list[Failure]]:
-    """Hash every file: which to parse (new or changed), which are unchanged, which fail now."""
+    """Hash every file: which groups to parse (new or changed), which are unchanged, which fail."""
     files: list[SourceFile] = []
     unchanged: list[str] = []
     failed: list[Failure] = []
-    for path in sources:
-        try:
-            sha = hash_file(path)
-        except ParseError as e:
-            failed.append(Failure(str(path), e.reason))
+    claimed: set[str] = set()  # ids given to groups parsed in this batch
+    for group in group_sources(sources.files, sources.named):
+        shas = []
+        for path in group.files:
+            try:
+                shas.append((path, hash_file(path)))
+            except ParseError as e:
+                failed.append(Failure(str(path), e.reason))
+        if len(shas) < len(group.files):
             continue
-        known = None if rebuild else manifest.entry(str(path))
-        if known is not None and known[0] == sha:
-            unchanged.append(str(path))
+        sha = group_digest(shas)
+        known = [] if rebuild else [e for e in map(manifest.entry, map(str, group.files)) if e]
+        if [k[0] for k in known] == [sha]:
+            unchanged.extend(map(str, group.files))
             continue
-        status = "updated" if known is not None else "added"
-        files.append(SourceFile(len(files), path, sha, status, part_count(path)))
+        doc_id, heir = _own_id(group, manifest, claimed)
+        status = "updated" if known or heir else "added"
+        files.append(SourceFile(len(files), group.key, sha, status, part_count(group.key),
+                                members=group.files, doc_id=doc_id))
     return files, unchanged, failed
+
+
+def _own_id(group: SourceGroup, manifest: Manifest, claimed: set[str],
+            ) -> tuple[str | None, bool]:
+    """The group's id, and whether it takes over the document of a namesake gone from disk.
+
+    The id is its name's, unless another file holds that; then one its folder makes. The file
+    that had the name's id first keeps it; the id of the other is the same on every batch (it
+    depends on the folder), so re-indexing replaces rather than duplicates.
+    """
+    doc_id = group.doc_id
+    if doc_id is None:
+        return None, False
+    owner = manifest.owner(doc_id)
+    mine = {str(p) for p in group.files}
+    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)):
+        folder = hashlib.sha256(str(group.key.parent).encode()).hexdigest()[:8]
+        doc_id = f"{doc_id}-{folder}"
+    claimed.add(doc_id)
+    heir = bool(owner) and owner not in mine and Path(owner).parent == group.key.parent
+    return doc_id, heir and not os.path.exists(owner)
 
 
 def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
@@ -159,7 +189,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
           merge_policy: Callable[[int], MergePolicy]) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
-    files, unchanged, failed = _plan(list(sources.files), manifest, rebuild)
+    files, unchanged, failed = _plan(sources, manifest, rebuild)
     batch = Batch(root, folder, manifest, files, progress, merge_policy)
     if progress is not None:
         progress(0, len(files))
@@ -175,7 +205,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
     batch.commit(extra_deletes=pruned, final=True)
     removed = gone if prune else []
     if rebuild:
-        rebuilt = set(batch.claimed.values())
+        rebuilt = batch.accepted
         removed = sorted(p for p in old.paths() if p not in rebuilt and old.has_documents(p))
         point_to(root, folder.name)
     return SyncReport(

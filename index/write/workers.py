@@ -22,8 +22,7 @@ from index.layout import INDEX_NAME
 from index.schema import build_schema, document_record
 from index.write.bulk import BulkSegmentWriter
 from index.write.merge import WRITER_POOL_MB
-from ingest.batch import parse_part
-from ingest.batch import DEFAULT_LIMITS, Limits
+from ingest.batch import DEFAULT_LIMITS, Limits, parse_group, parse_part
 from ingest.model import ParseError
 
 
@@ -35,6 +34,8 @@ class Item:
     path: Path
     part: int
     parts: int
+    files: tuple[Path, ...] = ()  # a group of files holding one document (see ingest.variants)
+    doc_id: str | None = None  # the id the batch gives the group's documents
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,11 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
     first = writer.docnum
     try:
         with _time_limit(parse_seconds):  # a pathological PDF must not hold up the batch
-            parsed = parse_part(item.path, item.part, item.parts, limits)
+            parsed = parse_part(item.path, item.part, item.parts, limits) if item.doc_id is None \
+                else parse_group(item.files or (item.path,), item.doc_id, limits)
         for record in [document_record(doc) for doc in parsed.documents]:
+            if len(item.files) > 1:  # the index knows a group by its first file and digest
+                record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
     except _TooSlow:
         reason = (f"解析超过 {parse_seconds:g} 秒（文件损坏或异常？）；"
