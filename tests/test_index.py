@@ -194,3 +194,16 @@ def test_dictionary_mismatch_asks_for_a_rebuild(ix: Index, tmp_path: Path) -> No
     assert proc.returncode == 3, proc.stderr
     assert f"索引 {ix.path} 建立时用的是索引结构" in proc.stdout
     assert "请重建：gongwen ingest --rebuild" in proc.stdout
+
+
+def test_an_index_without_documents_answers_no_hits(tmp_path: Path) -> None:
+    # A first batch in which every file failed leaves an index with no segment at all.
+    setup_analysis()
+    index = create_index(tmp_path / "ix")
+    try:
+        results = index.search(SearchRequest(q="改革"))
+        assert (results.total, results.hits) == (0, ())
+        assert results.facets == {"doc_type": {}, "year": {}}
+        assert index.search(SearchRequest(q="", doc_type="bulletin")).total == 0
+    finally:
+        index.close()

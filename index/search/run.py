@@ -40,6 +40,10 @@ def run_search(searcher: Searcher, req: SearchRequest,
     parsed = parse_query(req.q, schema, load_expander() if req.expand else None)
     if is_empty(parsed, req):
         raise QueryError("检索式为空：请输入检索词或选择筛选条件")
+    if searcher.reader().doc_count_all() == 0:  # no segment yet: whoosh's empty reader has no columns
+        return SearchResults(query=req.q, total=0, page=req.page, per_page=req.per_page,
+                             expansions=parsed.expansions,
+                             facets={name: {} for name in FACETS})
     corpus = corpus_for(searcher)
     plan = make_plan(schema, parsed, params)
     boosts = np.zeros(corpus.size, dtype=np.float32)
