@@ -241,9 +241,15 @@ class WriteLock:
         self.release()
 
 
-def open_whoosh(folder: Path, durable: bool = False) -> FileIndex:
-    """The whoosh index in a generation folder (durable: every written file is fsynced)."""
-    storage = DurableFileStorage(str(folder)) if durable else FileStorage(str(folder))
+def open_whoosh(folder: Path, durable: bool = False, mapped: bool = True) -> FileIndex:
+    """The whoosh index in a generation folder (durable: every written file is fsynced).
+
+    mapped=False for the write path: whoosh copies each memory-mapped segment file it opens
+    into memory (273 MB for the laws index), which searches repay and a batch that only looks
+    up a few terms does not; unmapped, it reads the file where it needs to.
+    """
+    kind = DurableFileStorage if durable else FileStorage
+    storage = kind(str(folder), supports_mmap=mapped)
     return FileIndex(storage, indexname=INDEX_NAME)
 
 

@@ -180,7 +180,7 @@ class Batch:
                  merge_policy: Callable[[int], MergePolicy] = tiered) -> None:
         self.root = root
         self.merge_policy = merge_policy  # bytes this commit adds → which segments to merge
-        self.ix = open_whoosh(folder, durable=True)
+        self.ix = open_whoosh(folder, durable=True, mapped=False)
         self.folder = folder
         self.manifest = manifest
         self.files = files

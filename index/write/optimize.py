@@ -36,7 +36,7 @@ def segment_sizes(path: Path) -> list[int]:
     pointer = gen.read_pointer(Path(path))
     if pointer is None:
         raise IndexError_(f"no index at {path}; run `gongwen ingest ...` to build one")
-    ix = open_whoosh(gen.generation_dir(Path(path), pointer))
+    ix = open_whoosh(gen.generation_dir(Path(path), pointer), mapped=False)
     try:
         return [s.size for s in describe(ix.storage, ix._segments())]
     finally:
@@ -52,7 +52,7 @@ def optimize_index(path: Path, wait: bool = False) -> OptimizeReport:
         if pointer is None:
             raise IndexError_(f"no index at {root}; run `gongwen ingest ...` to build one")
         check_version(root, pointer)
-        ix = open_whoosh(gen.generation_dir(root, pointer), durable=True)
+        ix = open_whoosh(gen.generation_dir(root, pointer), durable=True, mapped=False)
         try:
             before = describe(ix.storage, ix._segments())
             writer = SegmentWriter(ix, timeout=5.0, limitmb=WRITER_POOL_MB)

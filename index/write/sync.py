@@ -161,7 +161,7 @@ def sync_paths(root: Path, paths: list[Path], *, prune: bool = False, rebuild: b
         old = None
         if live is not None:
             try:
-                old = Manifest(open_whoosh(live))
+                old = Manifest(open_whoosh(live, mapped=False))
             except Exception as e:  # noqa: BLE001 - an old or damaged index
                 if not rebuild:
                     raise IndexError_(f"无法读取索引 {root}：{e}") from e

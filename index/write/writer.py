@@ -66,7 +66,8 @@ class IndexWriter:
         if self._closed:
             raise IndexError_(f"索引 {self.path} 已关闭")
         with WriteLock(self.path, wait=True, timeout=WRITE_LOCK_TIMEOUT):
-            ix = open_whoosh(gen.generation_dir(self.path, self._pointer_now()), durable=True)
+            ix = open_whoosh(gen.generation_dir(self.path, self._pointer_now()), durable=True,
+                             mapped=False)
             try:
                 writer = SegmentWriter(ix, limitmb=WRITER_POOL_MB)
             except LockError as e:
