@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import baseline, datasets, metrics  # noqa: E402
 
 FIGURES = ("nDCG@10", "Recall@10", "Recall@100", "MRR@10")
+HTTP_TIMEOUT = 60  # seconds: a request that gets no answer fails the run instead of hanging it
 # Engine variants for --ablations: (row name, SearchRequest changes, RankParams changes).
 ABLATIONS = (
     ("gongwen, no expansion", {"expand": False}, {}),
@@ -105,21 +106,28 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
     port = server.effective_port
     stop = threading.Event()
 
+    errors: list[BaseException] = []
+
     def serve() -> None:  # server.run() cannot be stopped before its sockets are closed
         while not stop.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+            try:
+                server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+            except Exception as e:  # noqa: BLE001 - keep serving; a dead loop hung the client
+                errors.append(e)
+                time.sleep(0.01)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     times = []
     try:
         base = f"http://127.0.0.1:{port}/api/search?"
-        urllib.request.urlopen(base + urllib.parse.urlencode({"q": "法律"})).read()  # warm up
+        urllib.request.urlopen(base + urllib.parse.urlencode({"q": "法律"}),
+                               timeout=HTTP_TIMEOUT).read()  # warm up
         for question in queries.values():
             url = base + urllib.parse.urlencode({"q": question})
             start = time.perf_counter()
             try:
-                with urllib.request.urlopen(url) as resp:
+                with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT) as resp:
                     resp.read()
             except urllib.error.HTTPError as e:  # a 400 for a malformed question still counts
                 e.read()
@@ -129,6 +137,9 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
         thread.join()
         server.task_dispatcher.shutdown()  # let the handler threads finish before closing
         server.close()
+    if errors:
+        print(f"  (the server's loop raised {len(errors)} time(s) and went on; first: "
+              f"{type(errors[0]).__name__}: {errors[0]})")
     return times
 
 
