@@ -78,5 +78,6 @@ def test_the_real_office_doc_is_ingested() -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
     (doc,) = parse_file(REAL_DOC)
-    assert doc.text.startswith("附件\n企业会计准则解释第5号\n一、非同一控制下的企业合并中")
+    assert (doc.title, doc.extra["attachment"]) == ("企业会计准则解释第5号", "附件")
+    assert doc.text.startswith("一、非同一控制下的企业合并中")
     assert doc.text.endswith("七、本解释自2013年1月1日施行，不要求追溯调整。")
