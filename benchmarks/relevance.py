@@ -102,7 +102,9 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
     from search_app import create_app
 
     app = create_app({"INDEX_PATH": str(index_path), "TESTING": False})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    # poll(): select() fails on descriptors above 1023, which a process that raised its
+    # open-file limit (as `gongwen serve` does) can hand out.
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
     port = server.effective_port
     stop = threading.Event()
 
