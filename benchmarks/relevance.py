@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
 from benchmarks import baseline, datasets, metrics  # noqa: E402
 
@@ -96,33 +99,23 @@ def run_engine(search: Search, queries: dict[str, str]) -> tuple[dict[str, list[
 
 
 def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
-    """Seconds per GET /api/search (first page, highlights) against a real waitress server."""
-    from waitress.server import create_server
+    """Seconds per GET /api/search (first page, highlights) against a real `gongwen serve`.
 
-    from search_app import create_app
-
-    app = create_app({"INDEX_PATH": str(index_path), "TESTING": False})
-    # poll(): select() fails on descriptors above 1023, which a process that raised its
-    # open-file limit (as `gongwen serve` does) can hand out.
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
-    port = server.effective_port
-    stop = threading.Event()
-
-    errors: list[BaseException] = []
-
-    def serve() -> None:  # server.run() cannot be stopped before its sockets are closed
-        while not stop.is_set():
-            try:
-                server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-            except Exception as e:  # noqa: BLE001 - keep serving; a dead loop hung the client
-                errors.append(e)
-                time.sleep(0.01)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+    The server is its own process, as users run it: a server thread inside this process
+    shares its state (open-file limit, descriptors, threads left by earlier callers).
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "search_app.cli", "serve", "--index",
+                             str(index_path), "--port", "0", "--threads", "4"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, encoding="utf-8",
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})  # its first line: the URL
     times = []
     try:
-        base = f"http://127.0.0.1:{port}/api/search?"
+        line = proc.stdout.readline() if proc.stdout else ""
+        served = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if served is None:
+            raise RuntimeError(f"gongwen serve did not start: {line!r}")
+        base = served.group(0) + "api/search?"
         urllib.request.urlopen(base + urllib.parse.urlencode({"q": "法律"}),
                                timeout=HTTP_TIMEOUT).read()  # warm up
         for question in queries.values():
@@ -135,13 +128,14 @@ def http_latency(index_path: Path, queries: dict[str, str]) -> list[float]:
                 e.read()
             times.append(time.perf_counter() - start)
     finally:
-        stop.set()
-        thread.join()
-        server.task_dispatcher.shutdown()  # let the handler threads finish before closing
-        server.close()
-    if errors:
-        print(f"  (the server's loop raised {len(errors)} time(s) and went on; first: "
-              f"{type(errors[0]).__name__}: {errors[0]})")
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
     return times
 
 
