@@ -1,0 +1,88 @@
+"""The archive pages (issue 12): bulletin series and their issues, the measures catalogue,
+the home page's lists, and the same as JSON under /api."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+
+from index import IssueNeighbours, MeasuresCatalogue, SeriesSummary
+from search_app.measures import load_measures
+from search_app.store import get_index
+
+bp = Blueprint("archive", __name__)
+api_bp = Blueprint("archive_api", __name__, url_prefix="/api")
+
+HOME_SERIES = 8  # series the home page lists
+HOME_LATEST = 8  # latest issues the home page lists
+
+
+def catalogue() -> tuple[MeasuresCatalogue, str | None]:
+    """The catalogue of the app's index, with the office's declared list when one is loaded."""
+    declared, source = load_measures(Path(current_app.config["INDEX_PATH"]))
+    return get_index().measures_catalogue(declared), source
+
+
+def home_context() -> dict[str, Any]:
+    """What the home page lists besides the search box: series and their latest issues."""
+    index = get_index()
+    summaries: tuple[SeriesSummary, ...] = index.series_list()
+    latest = []
+    for summary in summaries:
+        found = index.series(summary.series_id)
+        if found is not None:
+            latest += [(summary, issue) for year in found.years for issue in year.issues]
+    latest.sort(key=lambda si: (si[1].date.isoformat() if si[1].date else "", si[1].doc_id),
+                reverse=True)
+    return {"series_list": summaries[:HOME_SERIES], "series_more": len(summaries) > HOME_SERIES,
+            "latest_issues": latest[:HOME_LATEST]}
+
+
+def issue_nav(doc_id: str) -> IssueNeighbours | None:
+    """The previous and next issue of a bulletin page's series (None for other documents)."""
+    return get_index().issue_neighbours(doc_id)
+
+
+@bp.get("/series")
+def series_list() -> str:
+    """Every bulletin series with its latest issue."""
+    return render_template("series_list.html", series_list=get_index().series_list())
+
+
+@bp.get("/series/<series_id>")
+def series(series_id: str) -> str:
+    """One series: its issues by year, the gaps in their numbering, 增刊 apart."""
+    found = get_index().series(series_id)
+    if found is None:
+        abort(404, description=f"未找到该刊物（编号 {series_id}）。")
+    return render_template("series.html", series=found)
+
+
+@bp.get("/measures")
+def measures() -> str:
+    """The catalogue of policy measures: by level and issuer, the declared list, the counts."""
+    found, source = catalogue()
+    return render_template("measures.html", catalogue=found, source=source)
+
+
+@api_bp.get("/series")
+def api_series_list() -> Response:
+    """{"series": [SeriesSummary…]}"""
+    return jsonify({"series": [s.to_dict() for s in get_index().series_list()]})
+
+
+@api_bp.get("/series/<series_id>")
+def api_series(series_id: str) -> Response:
+    """Series.to_dict() of one series, or a 404 envelope."""
+    found = get_index().series(series_id)
+    if found is None:
+        abort(404, description=f"未找到刊物：{series_id}")
+    return jsonify(found.to_dict())
+
+
+@api_bp.get("/measures")
+def api_measures() -> Response:
+    """MeasuresCatalogue.to_dict(), and the file the declared list came from."""
+    found, source = catalogue()
+    return jsonify({**found.to_dict(), "declared_source": source})
