@@ -33,6 +33,7 @@ def home_context() -> dict[str, Any]:
         found = index.series(summary.series_id)
         if found is not None:
             latest += [(summary, issue) for year in found.years for issue in year.issues]
+            latest += [(summary, issue) for issue in found.supplements]
     latest.sort(key=lambda si: (si[1].date.isoformat() if si[1].date else "", si[1].doc_id),
                 reverse=True)
     return {"series_list": summaries[:HOME_SERIES], "series_more": len(summaries) > HOME_SERIES,
