@@ -14,7 +14,7 @@ from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssuerGroup
                          SeriesSummary, SeriesYear, StatedCount)
 
 # Issuing level by the lowest administrative unit an issuer's name begins with.
-_LEVELS = (("县（市、区）级", re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:县|区)(?!委员会$)")),
+_LEVELS = (("县（市、区）级", re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:县|(?<!自治)区)")),
            ("州（市）级", re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:州|市|盟|地区)")),
            ("省级", re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,8}?(?:省|自治区)")),
            ("中央和国家级", re.compile(r"^(?:中共中央|国务院|全国|中华人民共和国|国家|最高人民)")))

@@ -7,6 +7,7 @@ import re
 _BREAKDOWN = re.compile(r"^[^。（(]{0,40}?[（(]其中([^（()）]{2,200})[)）]")
 _PART = re.compile(r"^(.*?)(?:共|已|先后)?(?:制定|出台|印发|发布)?(?:了)?(\d+)项")
 _SEPARATORS = re.compile(r"[，,；;]")
+_COUNT = re.compile(r"\d+项")
 
 
 def stated_breakdown(text: str) -> str | None:
@@ -18,7 +19,10 @@ def stated_breakdown(text: str) -> str | None:
     if not match:
         return None
     parts = []
-    for piece in _SEPARATORS.split(match.group(1)):
+    pieces = []
+    for piece in _SEPARATORS.split(match.group(1)):  # 省级5项、州级7项: 、 parts two counts
+        pieces += piece.split("、") if len(_COUNT.findall(piece)) > 1 else [piece]
+    for piece in pieces:
         part = _PART.match(piece.strip())
         if not part or not part.group(1).strip():
             return None  # a clause that is not "who n项": not a breakdown
