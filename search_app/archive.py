@@ -28,16 +28,9 @@ def home_context() -> dict[str, Any]:
     """What the home page lists besides the search box: series and their latest issues."""
     index = get_index()
     summaries: tuple[SeriesSummary, ...] = index.series_list()
-    latest = []
-    for summary in summaries:
-        found = index.series(summary.series_id)
-        if found is not None:
-            latest += [(summary, issue) for year in found.years for issue in year.issues]
-            latest += [(summary, issue) for issue in found.supplements]
-    latest.sort(key=lambda si: (si[1].date.isoformat() if si[1].date else "", si[1].doc_id),
-                reverse=True)
+    latest = index.latest_issues(HOME_LATEST)
     return {"series_list": summaries[:HOME_SERIES], "series_more": len(summaries) > HOME_SERIES,
-            "latest_issues": latest[:HOME_LATEST]}
+            "latest_issues": latest}
 
 
 def issue_nav(doc_id: str) -> IssueNeighbours | None:

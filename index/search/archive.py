@@ -72,6 +72,17 @@ def series_list(cards: Iterable[Card]) -> tuple[SeriesSummary, ...]:
     return tuple(sorted(found, key=lambda s: (_order(s.latest), s.name), reverse=True))
 
 
+def latest_issues(cards: Iterable[Card], limit: int) -> tuple[tuple[SeriesSummary, IssueEntry], ...]:
+    """The latest issues of every series (增刊 too), newest date first, with their series."""
+    found = []
+    for key, (name, office, issues) in group_series(cards).items():
+        summary = _summary(key, name, office, issues)
+        found += [(summary, issue) for issue in issues]
+    found.sort(key=lambda si: (si[1].date.isoformat() if si[1].date else "", si[1].doc_id),
+               reverse=True)
+    return tuple(found[:limit])
+
+
 def _missing(numbers: Sequence[int]) -> tuple[int, ...]:
     held = set(numbers)
     return tuple(n for n in range(1, max(held) + 1) if n not in held) if held else ()

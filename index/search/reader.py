@@ -21,8 +21,8 @@ from index.schema import check_version, doc_numbers
 from index.search import archive
 from index.search.ranking import RankParams
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
-from index.types import (DeclaredMeasure, IndexError_, IssueNeighbours, MeasuresCatalogue,
-                         SearchRequest, SearchResults, Series, SeriesSummary)
+from index.types import (DeclaredMeasure, IndexError_, IssueEntry, IssueNeighbours,
+                         MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
 from ingest.model import Document
 
 
@@ -180,6 +180,10 @@ class IndexReader:
     def series(self, series_id: str) -> Series | None:
         """One series: its issues by year with the gaps in their numbering, 增刊 apart."""
         return archive.series(self.cards(), series_id)
+
+    def latest_issues(self, limit: int) -> tuple[tuple[SeriesSummary, IssueEntry], ...]:
+        """The newest issues of all series (增刊 too), each with its series."""
+        return archive.latest_issues(self.cards(), limit)
 
     def issue_neighbours(self, doc_id: str) -> IssueNeighbours | None:
         """The previous and next issue of a bulletin's series; None for other documents."""
