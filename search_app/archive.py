@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from index import IssueNeighbours, MeasuresCatalogue, SeriesSummary
+from index import IndexError_, IssueNeighbours, MeasuresCatalogue, SeriesSummary
 from search_app.measures import load_measures
 from search_app.store import get_index
 
@@ -25,10 +25,17 @@ def catalogue() -> tuple[MeasuresCatalogue, str | None]:
 
 
 def home_context() -> dict[str, Any]:
-    """What the home page lists besides the search box: series and their latest issues."""
-    index = get_index()
-    summaries: tuple[SeriesSummary, ...] = index.series_list()
-    latest = index.latest_issues(HOME_LATEST)
+    """What the home page lists besides the search box: series and their latest issues.
+
+    An index that cannot be read leaves the lists out: the search box still shows, and a
+    search gives the reason.
+    """
+    try:
+        index = get_index()
+        summaries: tuple[SeriesSummary, ...] = index.series_list()
+        latest = index.latest_issues(HOME_LATEST)
+    except IndexError_:
+        return {"series_list": (), "series_more": False, "latest_issues": ()}
     return {"series_list": summaries[:HOME_SERIES], "series_more": len(summaries) > HOME_SERIES,
             "latest_issues": latest}
 

@@ -145,3 +145,14 @@ def test_home_page_lists_series_latest_issues_and_the_catalogue(client) -> None:
 def test_a_search_page_has_no_home_lists(client) -> None:
     html = client.get("/?q=技能").get_data(as_text=True)
     assert 'class="home-archive"' not in html and "k2021-04" in html
+
+
+def test_home_page_without_an_index_still_shows_the_search_box(tmp_path) -> None:
+    from search_app import create_app
+
+    app = create_app({"TESTING": True, "INDEX_PATH": tmp_path / "none"})
+    page = app.test_client().get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="q"' in html
+    assert "索引中还没有工作简报" in html
+    assert app.test_client().get("/series").status_code == 503
