@@ -3,7 +3,7 @@ the home page's lists, and the same as JSON under /api."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
@@ -13,6 +13,18 @@ from search_app.store import get_index
 
 bp = Blueprint("archive", __name__)
 api_bp = Blueprint("archive_api", __name__, url_prefix="/api")
+
+@bp.app_template_filter("gap_labels")
+def gap_labels(missing: Sequence[int]) -> list[str]:
+    """Missing 期号 as the page names them, runs joined: [1, 2, 3, 5] → 缺第1–3期, 缺第5期."""
+    runs: list[list[int]] = []
+    for n in sorted(missing):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [f"缺第{a}期" if a == b else f"缺第{a}–{b}期" for a, b in runs]
+
 
 HOME_SERIES = 8  # series the home page lists
 HOME_LATEST = 8  # latest issues the home page lists

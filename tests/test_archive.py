@@ -88,6 +88,16 @@ def test_series_page(client) -> None:
     assert "k2021-s1" not in html[:html.index('id="supplements"')]
 
 
+@pytest.mark.parametrize("missing, labels", [
+    ([3], ["缺第3期"]), ([1, 2, 3, 5], ["缺第1–3期", "缺第5期"]), ([], []),
+    ([7, 9, 10], ["缺第7期", "缺第9–10期"]),
+])
+def test_gap_labels(missing, labels) -> None:
+    from search_app.archive import gap_labels
+
+    assert gap_labels(missing) == labels
+
+
 def test_series_list_page_and_unknown_series(client) -> None:
     html = client.get("/series").get_data(as_text=True)
     assert "共 2 种刊物" in html

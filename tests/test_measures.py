@@ -116,10 +116,17 @@ def _load(runner, index_dir: Path, path: Path):
 
 # -- the breakdown a bulletin states ----------------------------------------------------------
 
-def test_the_reference_bulletin_states_24_as_6_2_16() -> None:
+SEED = ROOT.parent / "shared" / "seed" / "000_5452a5bf9b53dca5.txt"
+
+
+@pytest.mark.parametrize("path", [
+    REFERENCE,
+    pytest.param(SEED, marks=pytest.mark.skipif(not SEED.is_file(), reason="../shared absent")),
+], ids=["corpus", "seed"])
+def test_the_reference_bulletin_states_24_as_6_2_16(path: Path) -> None:
     from ingest.pipeline import parse_file
 
-    (doc,) = parse_file(REFERENCE)
+    (doc,) = parse_file(path)
     assert doc.extra["policy_measures"] == "24"
     assert doc.extra["policy_measures_breakdown"] == (
         "州委、州政府：6；州产业工人队伍建设改革协调领导小组：2；领导小组成员单位：16")
