@@ -166,3 +166,28 @@ def test_home_page_without_an_index_still_shows_the_search_box(tmp_path) -> None
     assert page.status_code == 200 and 'name="q"' in html
     assert "索引中还没有工作简报" in html
     assert app.test_client().get("/series").status_code == 503
+
+
+def test_a_new_issue_shows_once_it_is_indexed(tmp_path) -> None:
+    from archive_support import Issue, bulletin_text
+    from search_app import create_app
+    from search_app.indexing import ingest_into_index
+    from search_app.store import close_index
+
+    corpus = write_collection(tmp_path / "corpus")
+    index = build_index(corpus, tmp_path / "index", len(ISSUES))
+    app = create_app({"TESTING": True, "INDEX_PATH": index})
+    try:
+        client = app.test_client()
+        sid = _series_id(client, OFFICE)
+        before = client.get(f"/api/series/{sid}").get_json()
+        assert before["years"][1]["missing"] == [3]
+        third = Issue("k2021-03", 2021, 3, 23, "2021 年 5 月 6 日", "职工书屋建设现场会召开")
+        (corpus / "k2021-03.txt").write_text(bulletin_text(third), encoding="utf-8")
+        assert ingest_into_index([corpus], index).indexed == 1
+        after = client.get(f"/api/series/{sid}").get_json()
+        assert [i["number"] for i in after["years"][1]["issues"]] == [1, 2, 3, 4]
+        assert after["years"][1]["missing"] == []
+        assert 'rel="next" href="/documents/k2021-03"' in _nav(client, "k2021-02")
+    finally:
+        close_index(app)
