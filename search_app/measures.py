@@ -21,6 +21,7 @@ _HEADER_SCAN = 5  # an office's sheet may have a title row or two above the head
 _SAMPLE_WORDS = ("示例", "样例")
 _YES = {"是", "示例", "y", "yes", "true", "1", "√"}
 MAX_ROWS = 10_000
+MAX_BYTES = 20_000_000  # a CSV of 10,000 rows is well under 5 MB
 
 
 class MeasuresFileError(ValueError):
@@ -40,6 +41,8 @@ def _cell(value: Any) -> str:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
+    if path.stat().st_size > MAX_BYTES:
+        raise MeasuresFileError(f"措施清单 {path} 超过 {MAX_BYTES // 1_000_000} MB")
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
         try:
@@ -49,23 +52,26 @@ def _csv_rows(path: Path) -> list[list[str]]:
             continue
     else:
         raise MeasuresFileError(f"措施清单 {path} 不是 UTF-8 或 GB18030 编码的 CSV 文件")
-    return [row for row in csv.reader(io.StringIO(text))]
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as e:
+        raise MeasuresFileError(f"措施清单 {path} 不是有效的 CSV 文件") from e
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise MeasuresFileError(f"措施清单 {path} 无法作为 XLSX 打开：{e}") from e
-    except Exception as e:  # noqa: BLE001 - a damaged zip raises whatever zipfile raises
-        raise MeasuresFileError(f"措施清单 {path} 已损坏，无法读取：{e}") from e
+    except PermissionError as e:
+        raise MeasuresFileError(f"措施清单 {path} 无权读取") from e
+    except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl each raise their own
+        raise MeasuresFileError(f"措施清单 {path} 已损坏或不是 XLSX 文件，无法读取") from e
     try:
         sheet = book.worksheets[0]
-        return [list(row) for _, row in zip(range(MAX_ROWS + _HEADER_SCAN),
+        return [list(row) for _, row in zip(range(MAX_ROWS + _HEADER_SCAN + 1),
                                             sheet.iter_rows(values_only=True))]
+    except Exception as e:  # noqa: BLE001 - a damaged sheet inside a sound zip
+        raise MeasuresFileError(f"措施清单 {path} 的第一张工作表已损坏，无法读取") from e
     finally:
         book.close()
 

@@ -207,7 +207,10 @@ def test_declared_list_matched_against_the_index(kind, index_dir, tmp_path, runn
      "措施清单 {path} 第 3 行没有文件名称"),
     (lambda p: write_csv(p / "a.csv", rows=[]), "措施清单 {path} 没有任何条目"),
     (lambda p: (p / "a.xlsx").write_bytes(b"PK\x03\x04 not really a workbook") and p / "a.xlsx",
-     "措施清单 {path} 已损坏，无法读取：File is not a zip file"),
+     "措施清单 {path} 已损坏或不是 XLSX 文件，无法读取"),
+    (lambda p: write_csv(p / "a.csv", rows=[[str(n), f"文件{n}", "", "", "", ""]
+                                            for n in range(10_001)]),
+     "措施清单 {path} 超过 10000 行"),
     (lambda p: (p / "a.txt").write_text("序号,文件名称") and p / "a.txt",
      "措施清单 {path} 须为 .csv 或 .xlsx 文件"),
 ])
