@@ -16,20 +16,21 @@ from typing import Any
 
 import jieba
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
 from index.analysis.terms import ranking_fields
+from index.cards import document_card
 from index.positions import PackedPositions
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 4  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
-# 4: no passage records, packed positions
+SCHEMA_VERSION = 5  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+# 4: no passage records, packed positions; 5: card (the archive's series and catalogue)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -66,6 +67,7 @@ def build_schema() -> Schema:
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
         work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
         doc=STORED,
+        card=COLUMN(),  # issue 12: series, issues and the catalogue read this (index.cards)
     )
 
 
@@ -102,6 +104,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "date": int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
         "sample": doc.sample,
         "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
+        "card": document_card(doc),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
     if doc.kind:
