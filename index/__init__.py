@@ -6,6 +6,7 @@ segments), search/ (query to hits); at the top what both share: types, schema, l
 """
 from index.analysis import setup_analysis
 from index.layout import is_index
+from index.originals import original_file
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
@@ -19,4 +20,4 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
-           "segment_sizes", "tiered", "by_record_count"]
+           "segment_sizes", "tiered", "by_record_count", "original_file"]
