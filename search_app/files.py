@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, send_file
 
@@ -12,6 +14,19 @@ bp = Blueprint("files", __name__)
 UNKNOWN = "未找到该原始文件：链接中的文件摘要（SHA-256）不在本索引中，文件可能已被替换或删除。"
 
 
+def disposition(kind: str, name: str, sha256: str) -> str:
+    """kind; filename="ASCII"; filename*=UTF-8''… (RFC 6266/5987) for a name that is not ASCII.
+
+    An old client reads only filename=: it gets the name's ASCII part, else the hash's start."""
+    if name.isascii() and '"' not in name and "\\" not in name:
+        return f'{kind}; filename="{name}"'
+    stem, dot, ext = name.rpartition(".")
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "", stem if dot else name).strip("._-")
+    ascii_ext = re.sub(r"[^A-Za-z0-9]+", "", ext) if dot else ""
+    fallback = (ascii_stem or sha256[:12]) + (f".{ascii_ext}" if ascii_ext else "")
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 @bp.get("/files/<sha256>/<name>")
 def original(sha256: str, name: str) -> Response:
     """The kept file's bytes: a PDF shown in the browser (so #page=N works), others downloaded."""
@@ -20,9 +35,9 @@ def original(sha256: str, name: str) -> Response:
         abort(404, description=UNKNOWN)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
     pdf = mimetype == "application/pdf"
-    # send_file writes the name as RFC 5987 filename* when it is not ASCII.
-    response = send_file(path, mimetype=mimetype, as_attachment=not pdf, download_name=name,
-                         conditional=True, max_age=31536000)
+    response = send_file(path, mimetype=mimetype, conditional=True, max_age=31536000)
+    response.headers["Content-Disposition"] = disposition("inline" if pdf else "attachment",
+                                                          name, sha256)
     if not pdf:  # an HTML original must never run as a page of this site
         response.headers["Content-Security-Policy"] = "sandbox"
     return response
