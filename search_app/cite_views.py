@@ -12,6 +12,7 @@ from search_app.citation import Citation, cite
 from search_app.params import ParamError, parse_search_args
 from search_app.permalinks import NOTES, download_name, file_url, original_for, resolve
 from search_app.store import get_index
+from search_app.views import SEARCH_PARAMS
 
 bp = Blueprint("cite", __name__)
 
@@ -40,6 +41,14 @@ class PageCitations:
     originals: list[tuple[str, str, str]]  # (file name, format, URL)
     page_links: dict[str, str]  # passage id → the original PDF at its page
     note: str | None  # why a permalink led here rather than to its passage
+
+
+@bp.app_template_global()
+def export_url(fmt: str) -> str:
+    """The current search as an export in fmt (the JSON API's format parameter)."""
+    params = {k: v for k in SEARCH_PARAMS if k != "per_page"
+              and (v := request.args.get(k, "").strip())}
+    return url_for("api.search", format=fmt, **params)
 
 
 def base_url() -> str:

@@ -16,6 +16,7 @@ from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_in
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
+from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
 from search_app.config import default_config
 from search_app.errors import one_line
@@ -213,17 +214,18 @@ def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
 @click.argument("doc_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/documents 相同）。")
+@base_url_option
 @domain_errors
-def show(doc_id: str, index_path: Path, as_json: bool) -> None:
+def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL) -> None:
     """gongwen show DOC_ID : one document's metadata and sections."""
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
     if doc is None:
         raise CliError(f"索引中没有文档：{doc_id}")
     if as_json:
-        echo_json(doc.to_dict())
+        echo_json(document_json(doc, base_url))  # issue 12: with GB/T 7714 citation objects
     else:
-        click.echo(terminal_text(format_document(doc)))
+        click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
 
 
 @cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
@@ -314,7 +316,7 @@ def optimize(index_path: Path, wait: bool) -> None:
                f"用时 {r.seconds:.1f} 秒")
 
 
-@cli.command(help="输出一篇文档（或 --passage 指定的段落）的 GB/T 7714—2015 引文。")
+@cli.command("cite", help="输出一篇文档（或 --passage 指定的段落）的 GB/T 7714—2015 引文。")
 @click.argument("doc_id")
 @click.option("--passage", "passage_id", metavar="ID", help="段落编号（p1、p2 …）：引用该段及其页码。")
 @click.option("--format", "fmt", type=click.Choice(("txt", "json", "ris")), default="txt",
@@ -322,7 +324,8 @@ def optimize(index_path: Path, wait: bool) -> None:
 @index_option
 @base_url_option
 @domain_errors
-def cite(doc_id: str, passage_id: str | None, fmt: str, index_path: Path, base_url: str) -> None:
+def cite_command(doc_id: str, passage_id: str | None, fmt: str, index_path: Path,
+                 base_url: str) -> None:
     """gongwen cite DOC_ID [--passage ID] : a GB/T 7714 citation."""
     with opened_index(index_path) as index:
         try:

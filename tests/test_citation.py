@@ -111,3 +111,12 @@ def test_a_page_on_a_gongwen_hangs_on_its_year() -> None:
 def test_digest_is_of_one_spelling() -> None:
     # U+F900 is a compatibility ideograph that NFC writes as U+8C48: one text, one key
     assert digest("\uf900字") == digest("\u8c48字") != digest("\u8c49字")
+
+
+def test_title_marks_inside_a_title_are_kept_as_written() -> None:
+    # GB/T 7714 writes a title bare (no 《》 around it), so a 《》 inside it stays 《》
+    doc = Document(doc_id="p", title="关于印发《企业民主管理工作意见》的通知", doc_type="policy",
+                   issuer="示例州总工会", doc_number="示工发〔2020〕15号", date=dt.date(2020, 5, 18))
+    assert cite(doc, BASE, accessed=ON).text == (
+        "示例州总工会. 关于印发《企业民主管理工作意见》的通知: 示工发〔2020〕15号[Z/OL]. "
+        "(2020-05-18)[2026-12-06]. https://archive.example.cn/documents/p.")
