@@ -177,7 +177,8 @@ def test_subprocess_search_and_show_json_equal_the_api(client, index_dir, bullet
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == client.get("/api/search?q=产业工人").get_json()
     assert proc.stderr == ""
-    proc = run("show", bulletin_id, "--json", "--index", str(index_dir), "--base-url", "http://localhost/")
+    proc = run("show", bulletin_id, "--json", "--index", str(index_dir),
+               "--base-url", "http://localhost/")
     assert json.loads(proc.stdout) == client.get(f"/api/documents/{bulletin_id}").get_json()
 
 
