@@ -70,7 +70,8 @@ def to_xlsx(rows: Iterator[tuple[str, ...]]) -> bytes:
     sheet.append(COLUMNS)
     for row in rows:
         sheet.append([_cell(v) for v in row])
-        sheet.cell(sheet.max_row, 7).hyperlink = row[6]
+        if row[6].startswith(("http://", "https://")):
+            sheet.cell(sheet.max_row, 7).hyperlink = row[6]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -126,3 +126,14 @@ def test_cli_exports_and_cites(runner, index_dir: Path, tmp_path: Path, client,
                         f"见 gongwen show {bulletin_id} --json）\n")
     r = runner.invoke(cli, ["search", QUERY, "--index", str(index_dir), "--format", "csv"])
     assert r.exit_code == 1 and "--format 与 -o 须同时给出" in r.stderr
+
+
+def test_a_cell_that_would_be_a_formula_stays_text() -> None:
+    from search_app.export import to_csv, to_xlsx
+
+    row = ("=HYPERLINK(\"http://evil\")", "其他", "@某局", "-1", "", "", "+x", "正文")
+    parsed = list(csv.reader(io.StringIO(to_csv(iter([row])).decode("utf-8-sig"))))
+    assert parsed[1] == ["'=HYPERLINK(\"http://evil\")", "其他", "'@某局", "'-1", "", "", "'+x", "正文"]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(iter([row])))).active
+    assert sheet.cell(2, 1).value == "'=HYPERLINK(\"http://evil\")"
+    assert sheet.cell(2, 1).data_type == "s"

@@ -127,3 +127,36 @@ def test_replaced_and_pruned_files_are_removed(site) -> None:
     assert summary.failures == () and summary.report.removed == (str(pdf),)
     assert kept(index) == {sha(notice)}
     assert client.get(f"/files/{old_pdf}/gaigekuaibao-2021-12.pdf").status_code == 404
+
+
+def test_a_killed_copy_is_cleared_by_the_next_batch(site) -> None:
+    app, corpus, index, pdf, notice = site
+    leftover = index / "files" / ".4242.deadbeef.tmp"  # what a batch killed mid-copy leaves
+    leftover.write_bytes(b"half a file")
+    assert ingest_into_index([corpus], index).failures == ()
+    assert not leftover.exists() and kept(index) == {sha(pdf), sha(notice)}
+
+
+def test_a_document_from_two_files_keeps_and_links_both(tmp_path: Path) -> None:
+    from render import POLICY_PARAS, render_docx, render_pdf
+
+    prepare_analysis()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docx = render_docx(corpus / "意见.docx", [(p.text, None) for p in POLICY_PARAS])
+    pdf = render_pdf(corpus / "意见.pdf", POLICY_PARAS).path
+    index = tmp_path / "index"
+    assert ingest_into_index([corpus], index).failures == ()
+    assert kept(index) == {sha(docx), sha(pdf)}
+    app = create_app({"TESTING": True, "INDEX_PATH": index})
+    try:
+        client = app.test_client()
+        data = client.get(f"/api/documents/{quote('意见')}").get_json()
+        assert [(f["name"], f["format"]) for f in data["files"]] == [("意见.docx", "docx"),
+                                                                     ("意见.pdf", "pdf")]
+        for f in data["files"]:
+            r = client.get(f["url"].replace("http://localhost", ""))
+            assert r.status_code == 200
+            assert r.data == (corpus / f["name"]).read_bytes()
+    finally:
+        close_index(app)
