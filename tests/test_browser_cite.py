@@ -68,6 +68,12 @@ def test_copy_a_passage_citation_then_follow_its_links(browser, live_server, bul
     assert browser.execute_script("return window.innerWidth") == 390
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, wide
 
+    browser.get(f"{live_server.url}/search?q=职工")  # the export links and check boxes fit too
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "form.export")))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    assert browser.find_element(By.CSS_SELECTOR, "a.export-ris").is_displayed()
+    browser.back()
+    passage = wait.until(ec.presence_of_element_located((By.ID, anchor)))
     original = passage.find_element(By.CSS_SELECTOR, "a.original-page").get_attribute("href")
     assert original.endswith(f"/gaigekuaibao-2021-12.pdf#page={passage_pages[anchor]}")
     permalink = passage.find_element(By.CSS_SELECTOR, "a.permalink")
