@@ -6,6 +6,7 @@ segments), search/ (query to hits); at the top what both share: types, schema, l
 """
 from index.analysis import setup_analysis
 from index.layout import is_index
+from index.originals import original_file
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
@@ -26,4 +27,4 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            # issue 12: the archive
            "IssueEntry", "SeriesSummary", "SeriesYear", "Series", "IssueNeighbours", "Mention",
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
-           "StatedCount", "MeasuresCatalogue"]
+           "StatedCount", "MeasuresCatalogue", "original_file"]

@@ -29,8 +29,9 @@ from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 5  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
-# 4: no passage records, packed positions; 5: card (the archive's series and catalogue)
+SCHEMA_VERSION = 6  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+# 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
+# 6: originals (the kept files each document names)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -66,6 +67,7 @@ def build_schema() -> Schema:
         issue=KEYWORD,  # ranking (issue 3): 2021年第12期 第12期 总第38期
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
         work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
+        originals=KEYWORD,  # the sha256 of every original file: which kept files are still named
         doc=STORED,
         card=COLUMN(),  # issue 12: series, issues and the catalogue read this (index.cards)
     )
@@ -117,6 +119,9 @@ def document_record(doc: Document) -> dict[str, Any]:
         record["source_path"] = doc.source.path
         if doc.source.sha256:
             record["source_sha256"] = doc.source.sha256
+    kept = " ".join(s.sha256 for s in doc.originals if s.sha256)
+    if kept:
+        record["originals"] = kept
     return record
 
 

@@ -188,25 +188,6 @@ class Document:
     def text(self) -> str:
         return "\n".join(p.text for p in self.passages())
 
-    def citation(self, passage: Passage | None = None) -> str:
-        """A citation a member of staff can paste: source, issue, date and page."""
-        parts = []
-        if self.bulletin is not None:
-            parts.append(f"《{self.bulletin.name}》{self.bulletin.issue_label}")
-            parts.append(_book_title(self.title))
-            if self.bulletin.office:
-                parts.append(self.bulletin.office)
-        else:
-            parts.append(_book_title(self.title))
-            for value in (self.doc_number, self.issuer):
-                if value:
-                    parts.append(value)
-        if self.date is not None:
-            parts.append(f"{self.date.year}年{self.date.month}月{self.date.day}日")
-        if passage is not None and passage.page is not None:
-            parts.append(f"第{passage.page}页")
-        return "，".join(parts)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of GET /api/documents/<doc_id> and `gongwen show --json`."""
         return {
@@ -222,7 +203,6 @@ class Document:
             "references": [r.title for r in self.references],
             "citations": [{"title": r.title, "doc_number": r.doc_number} for r in self.references],
             "sections": [s.to_dict() for s in self.sections],
-            "citation": self.citation(),
             "sample": self.sample,
             "source": ({"path": self.source.path, "format": self.source.format,
                         "sha256": self.source.sha256} if self.source else None),
@@ -257,11 +237,6 @@ class Document:
             extra=dict(d.get("extra") or {}),
             ocr_pages=tuple(d.get("ocr_pages") or ()),
         )
-
-
-def _book_title(title: str) -> str:
-    """《title》, with title marks inside it turned into 〈〉 as Chinese usage requires."""
-    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 class ParseError(Exception):

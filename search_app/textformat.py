@@ -35,7 +35,7 @@ def format_results(results: SearchResults) -> str:
     return "\n".join(lines)
 
 
-def format_document(doc: Document) -> str:
+def format_document(doc: Document, citation: str | None = None) -> str:
     """Metadata lines, then every section heading and passage with its id and page."""
     lines = [doc.title]
     if doc.sample:
@@ -47,7 +47,8 @@ def format_document(doc: Document) -> str:
         else:
             lines.append(f"{label}：{value}")
     lines.append(f"doc_id：{doc.doc_id}")
-    lines.append(f"引用：{doc.citation()}")
+    if citation:
+        lines.append(f"引用：{citation}")
     for section in doc.sections:
         lines.append("")
         if section.heading:

@@ -32,8 +32,6 @@ def test_masthead(bulletin: Document) -> None:
     assert bulletin.date == dt.date(2021, 6, 22)
     assert bulletin.title == TITLE
     assert bulletin.doc_id == "gaigekuaibao-2021-12"
-    assert bulletin.citation() == (f"《改革快报》2021年第12期（总第38期），《{TITLE}》，{OFFICE}，"
-                                   "2021年6月22日")
 
 
 def test_sections(bulletin: Document) -> None:

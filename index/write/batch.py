@@ -20,6 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from index import layout as gen
 from index.layout import open_whoosh
+from index.write.originals import keep_files
 from index.write.merge import WRITER_POOL_MB, MergePolicy, tiered
 from index.write.workers import Item, ItemResult, Task, TaskResult
 from ingest.batch import DEFAULT_LIMITS, Limits
@@ -266,6 +267,7 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
+        keep_files(self.root, f.paths)  # before the commit that names them (index.originals)
         self.accepted.update(f.paths)
         (self.updated if f.status == "updated" else self.added).extend(f.paths)
 
