@@ -258,3 +258,53 @@ def render_shapes_pdf(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[str | None]],
+                     after: Sequence[str], landscape: bool = False, size: float = 12.0) -> Path:
+    """A page of paragraphs, a ruled table, more paragraphs (A4, or A4 landscape).
+
+    In `rows`, None is a cell merged with the one to its left (no rule between them): its text
+    is the left cell's, printed once.
+    """
+    from reportlab.pdfgen import canvas
+
+    font = _font()
+    width, height = (A4[1], A4[0]) if landscape else A4
+    c = canvas.Canvas(str(path), pagesize=(width, height))
+    y = height - TOP
+    text_width = width - LEFT - RIGHT
+
+    def paragraph(text: str) -> None:
+        nonlocal y
+        for line, x, _ in _wrap(text, size, text_width, 2):
+            y -= size * 1.75
+            c.setFont(font, size)
+            c.drawString(LEFT + x, y, line)
+
+    for text in before:
+        paragraph(text)
+    y -= size
+    columns = max(len(row) for row in rows)
+    cell_w = text_width / columns
+    row_h = size * 2
+    top = y
+    for r, row in enumerate(rows):
+        y_top = top - r * row_h
+        c.line(LEFT, y_top, LEFT + text_width, y_top)
+        for i, cell in enumerate(row):
+            x = LEFT + i * cell_w
+            if cell is None:
+                continue  # merged into the cell on its left: no rule, no text
+            c.line(x, y_top, x, y_top - row_h)
+            c.setFont(font, size)
+            c.drawString(x + 4, y_top - row_h + size * 0.6, cell)
+        c.line(LEFT + text_width, y_top, LEFT + text_width, y_top - row_h)
+    y = top - len(rows) * row_h
+    c.line(LEFT, y, LEFT + text_width, y)
+    y -= size
+    for text in after:
+        paragraph(text)
+    c.showPage()
+    c.save()
+    return path
