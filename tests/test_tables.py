@@ -72,7 +72,7 @@ def _docx_with_merged_and_nested(path: Path) -> Path:
 
     document = docx.Document()
     document.add_paragraph("示例州总工会关于职工技能大赛获奖情况的通报", style="Title")
-    document.add_paragraph("现将获奖情况通报如下：")
+    document.add_paragraph("经评审，各项目获奖情况见下表。")
     grid = document.add_table(rows=4, cols=3)
     for r, row in enumerate([["项目", "获奖单位", "名次"], ["电工", "州电力公司", "一等奖"],
                              ["", "州供电局", "二等奖"], ["焊工", "", "三等奖"]]):
@@ -93,7 +93,7 @@ def test_docx_table_with_merged_and_nested_cells(tmp_path: Path) -> None:
                                     ("电工", "州电力公司", "一等奖"),
                                     ("", "州供电局", "二等奖"),
                                     ("焊工", "州建工集团第二分公司", "三等奖")))
-    assert [p.text for p in doc.passages()] == ["现将获奖情况通报如下：", table.text,
+    assert [p.text for p in doc.passages()] == ["经评审，各项目获奖情况见下表。", table.text,
                                                "希望各单位再接再厉。"]
 
 
