@@ -46,9 +46,15 @@ def clean_rows(rows: Sequence[Sequence[Optional[str]]]) -> Rows | None:
 
 
 def is_info_table(rows: Sequence[Sequence[str]]) -> bool:
-    """A site's metadata table: two or more cells are its labels (发文机关, 发文字号 …)."""
-    labels = {"".join(cell.split()).rstrip(":：") for row in rows for cell in row}
-    return len(labels & set(LABELS)) >= _INFO_LABELS
+    """A site's metadata table: two or more cells are, or open with, its labels (发文机关,
+    发文字号：… )."""
+    found = set()
+    for cell in (c for row in rows for c in row):
+        squeezed = "".join(cell.split())
+        label = squeezed.split("：", 1)[0].split(":", 1)[0]
+        if label in LABELS:
+            found.add(label)
+    return len(found) >= _INFO_LABELS
 
 
 def data_table(rows: Sequence[Sequence[Optional[str]]]) -> Rows | None:
