@@ -129,6 +129,25 @@ def test_html_metadata_table_is_not_a_data_table(tmp_path: Path) -> None:
     assert (doc.issuer, doc.doc_number) == ("示例县人民政府", "示政发〔2021〕3号")
 
 
+WIDE_HEADER = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+               "其他法人或其他组织", "总计", "上年结转数量", "结转下年度继续办理"]
+
+
+def _wide_docx(path: Path) -> Path:
+    """A ten-column statistics table, wider than a phone's screen."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("示例县政府信息公开申请情况统计", style="Title")
+    grid = document.add_table(rows=3, cols=len(WIDE_HEADER))
+    for c, value in enumerate(WIDE_HEADER):
+        grid.cell(0, c).text = value
+        grid.cell(1, c).text = str(c * 3)
+        grid.cell(2, c).text = str(c * 5)
+    document.save(str(path))
+    return path
+
+
 # --- index, API, page, CLI ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -139,6 +158,7 @@ def table_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = tmp_path_factory.mktemp("tables")
     render_table_pdf(corpus / "检查情况.pdf", [INTRO], PDF_ROWS, [OUTRO])
     _docx_with_merged_and_nested(corpus / "通报.docx")
+    _wide_docx(corpus / "统计表.docx")
     prepare_analysis()
     path = tmp_path_factory.mktemp("index") / "index"
     summary = ingest_into_index([corpus], path)
@@ -235,3 +255,50 @@ def test_real_catalogue_tables() -> None:
     assert [r[0] for r in second.rows] == ["燃料种类", "型煤", "焦炭", "兰炭"]
     assert (first.page, second.page) == (1, 2)
     assert not {r[0] for r in second.rows} & {s.heading for s in doc.sections}
+
+
+# --- a phone's screen ----------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+def test_wide_table_scrolls_sideways_on_a_390px_screen(table_index: Path, tmp_path: Path) -> None:
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    from search_app import create_app
+    from search_app.store import close_index
+    from web_support import ServerThread
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--lang=zh-CN"):
+        options.add_argument(flag)
+    app = create_app({"TESTING": True, "INDEX_PATH": table_index})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        with ServerThread(app) as server:
+            driver.set_window_rect(width=390, height=844)
+            width = driver.execute_script("return window.innerWidth")
+            driver.get(server.url + "/documents/统计表")
+            box = driver.find_element(By.CSS_SELECTOR, ".table-scroll")
+            cells = [td.text for td in box.find_elements(By.CSS_SELECTOR, "tr:first-child td")]
+            assert cells[:3] == WIDE_HEADER[:3]  # the first cells in view
+            scroll, client = driver.execute_script(
+                "return [arguments[0].scrollWidth, arguments[0].clientWidth]", box)
+            assert scroll > client  # the table scrolls inside its box …
+            page = driver.execute_script("return document.documentElement.scrollWidth")
+            assert page <= width  # … and the page itself does not
+            driver.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", box)
+            last = box.find_element(By.CSS_SELECTOR, "tr:first-child td:last-child")
+            assert last.text == WIDE_HEADER[-1] and last.is_displayed()
+    finally:
+        driver.quit()
+        close_index(app)
