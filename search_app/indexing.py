@@ -90,8 +90,8 @@ class IngestSummary:
             "failed": [{"path": f.path, "reason": f.reason} for f in r.failed],
             "skipped": [{"path": f.path, "reason": f.reason} for f in r.skipped],
             "warnings": [{"path": w.path, "warnings": list(w.warnings)} for w in r.warnings],
-            "documents": {"added": r.documents_added, "removed": r.documents_removed,
-                          "titles_derived": r.titles_derived},
+            "documents": {"added": r.documents_added, "removed": r.documents_removed},
+            "titles_derived": r.titles_derived,  # documents added titled from their text
         }
 
     def write_report(self, path: Path) -> None:

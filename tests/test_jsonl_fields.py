@@ -51,7 +51,7 @@ def test_ingest_says_how_many_titles_were_derived(tmp_path: Path) -> None:
                                       str(tmp_path / "index"), "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "（写入 4 篇文档，其中 2 篇的标题取自正文）" in result.output
-    assert json.loads(report.read_text(encoding="utf-8"))["documents"]["titles_derived"] == 2
+    assert json.loads(report.read_text(encoding="utf-8"))["titles_derived"] == 2
 
 
 def test_bad_doc_type_names_the_line(tmp_path: Path) -> None:
