@@ -21,6 +21,7 @@ PDF_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strate
                                 "snap_tolerance": 3, "join_tolerance": 3,
                                 "intersection_tolerance": 3}
 _MIN_ON_PAGE = 0.95  # share of the characters inside a table's box that its cells must account for
+_MAX_RULES = 5000  # the finder's cost grows with the strokes it intersects
 _INFO_LABELS = 2  # this many metadata labels as cells make a site's info table
 
 
@@ -83,8 +84,10 @@ def pdf_tables(page: Any) -> list[PdfTable]:
     text loses nothing.
     """
     found: list[PdfTable] = []
-    if not (page.lines or page.rects):
-        return found  # no ruling, no table (and no finder's cost on a page of prose)
+    rules = len(page.lines) + len(page.rects)
+    if not rules or rules > _MAX_RULES:
+        return found  # no ruling, no table; a drawing's thousands of strokes are no table either
+
     for table in page.find_tables(PDF_SETTINGS):
         raw = table.extract()
         # Rows of one cell at the box's top or foot are often text the ruling happens to enclose

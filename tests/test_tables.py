@@ -65,6 +65,17 @@ def test_pdf_box_around_prose_is_not_a_table(tmp_path: Path) -> None:
     assert "注：本表数据截至6月30日。" in doc.text
 
 
+def test_pdf_ruled_metadata_table_stays_text(tmp_path: Path) -> None:
+    """A gov page's printed 发文机关/发文字号 box is metadata, read as such, not a data table."""
+    path = render_table_pdf(tmp_path / "通知.pdf", [], [
+        ["发文机关：示例县人民政府", "发文字号：示政发〔2021〕3号"],
+        ["成文日期：2021年3月1日", "发布日期：2021年3月2日"]], [INTRO, OUTRO])
+    (doc,) = parse_file(path)
+    assert tables(doc) == []
+    assert (doc.issuer, doc.doc_number, doc.date.isoformat()) == (
+        "示例县人民政府", "示政发〔2021〕3号", "2021-03-01")
+
+
 # --- DOCX -----------------------------------------------------------------------------------
 
 def _docx_with_merged_and_nested(path: Path) -> Path:
