@@ -114,7 +114,7 @@ HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>检查情
 <body><table role="presentation"><tr><td><div class="article">
 <h1>示例县应急管理局关于安全生产大检查情况的通报</h1>
 <p>各乡镇人民政府：</p><p>现将检查发现的问题统计如下。</p>
-<table border="1"><tr><th rowspan="2">检查项目</th><th colspan="2">检查单位</th></tr>
+<table border="1"><caption>安全生产检查问题统计表</caption><tr><th rowspan="2">检查项目</th><th colspan="2">检查单位</th></tr>
 <tr><th>数量</th><th>单位</th></tr>
 <tr><td>一、危化品企业</td><td>12</td><td>家</td></tr></table>
 <p>请于7月10日前完成整改。</p></div></td></tr></table></body></html>"""
@@ -126,7 +126,8 @@ def test_html_data_table_inside_a_layout_table(tmp_path: Path) -> None:
     (doc,) = parse_file(path)
     table = assert_kept_whole(doc, (("检查项目", "检查单位", ""), ("", "数量", "单位"),
                                     ("一、危化品企业", "12", "家")))
-    assert [p.text for p in doc.passages()][-2:] == [table.text, "请于7月10日前完成整改。"]
+    assert [p.text for p in doc.passages()][-3:] == ["安全生产检查问题统计表", table.text,
+                                                     "请于7月10日前完成整改。"]
 
 
 def test_html_metadata_table_is_not_a_data_table(tmp_path: Path) -> None:

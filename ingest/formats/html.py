@@ -145,6 +145,10 @@ def html_blocks(root: Tag) -> list[Block]:
                 flush()
             elif child.name == "table" and (rows := data_rows(child)) is not None:
                 flush()
+                caption = child.find("caption")
+                if caption is not None and caption.get_text().strip():
+                    lines[-1] = caption.get_text(" ")  # the table's title, as a line of text
+                    lines.append("")
                 tables[len(lines) - 1] = rows
                 lines[-1] = table_text(rows)
                 lines.append("")
