@@ -261,8 +261,10 @@ def render_shapes_pdf(path: Path) -> Path:
 
 
 def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[str | None]],
-                     after: Sequence[str], landscape: bool = False, size: float = 12.0) -> Path:
-    """A page of paragraphs, a ruled table, more paragraphs (A4, or A4 landscape).
+                     after: Sequence[str], landscape: bool = False, size: float = 12.0,
+                     repeat_header: bool = True) -> Path:
+    """Paragraphs, a ruled table, more paragraphs (A4, or A4 landscape); a table too long for
+    the page goes on over the next, its header row repeated (as Word does) if asked.
 
     In `rows`, None is a cell merged with the one to its left (no rule between them): its text
     is the left cell's, printed once.
@@ -288,19 +290,28 @@ def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[
     columns = max(len(row) for row in rows)
     cell_w = text_width / columns
     row_h = size * 2
-    top = y
-    for r, row in enumerate(rows):
-        y_top = top - r * row_h
-        c.line(LEFT, y_top, LEFT + text_width, y_top)
+
+    def draw_row(row: Sequence[str | None]) -> None:
+        nonlocal y
+        c.line(LEFT, y, LEFT + text_width, y)
         for i, cell in enumerate(row):
             x = LEFT + i * cell_w
             if cell is None:
                 continue  # merged into the cell on its left: no rule, no text
-            c.line(x, y_top, x, y_top - row_h)
+            c.line(x, y, x, y - row_h)
             c.setFont(font, size)
-            c.drawString(x + 4, y_top - row_h + size * 0.6, cell)
-        c.line(LEFT + text_width, y_top, LEFT + text_width, y_top - row_h)
-    y = top - len(rows) * row_h
+            c.drawString(x + 4, y - row_h + size * 0.6, cell)
+        c.line(LEFT + text_width, y, LEFT + text_width, y - row_h)
+        y -= row_h
+
+    for r, row in enumerate(rows):
+        if y - row_h < BOTTOM:  # the table goes on over the page, its header row repeated
+            c.line(LEFT, y, LEFT + text_width, y)
+            c.showPage()
+            y = height - TOP
+            if repeat_header:
+                draw_row(rows[0])
+        draw_row(row)
     c.line(LEFT, y, LEFT + text_width, y)
     y -= size
     for text in after:

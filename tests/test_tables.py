@@ -56,6 +56,18 @@ def test_pdf_ruled_table(tmp_path: Path, landscape: bool) -> None:
     assert [s.level for s in doc.sections] == [0]  # 一、危化品企业 in a cell starts no section
 
 
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "no-header"])
+def test_pdf_table_over_a_page_break_is_one_table(tmp_path: Path, repeat_header: bool) -> None:
+    rows = [["序号", "单位", "问题数"]] + [[str(n), f"第{n}检查组", str(n % 4)] for n in range(1, 41)]
+    path = render_table_pdf(tmp_path / "长表.pdf", [INTRO], rows, [OUTRO],
+                            repeat_header=repeat_header)
+    (doc,) = parse_file(path)
+    table = assert_kept_whole(doc, tuple(tuple(row) for row in rows))
+    assert table.page == 1
+    assert [p.text for p in doc.passages()] == [INTRO, table.text, OUTRO]
+    assert [p.page for p in doc.passages()] == [1, 1, 2]
+
+
 def test_pdf_box_around_prose_is_not_a_table(tmp_path: Path) -> None:
     """A ruled box of one column (a frame around text) stays running text."""
     path = render_table_pdf(tmp_path / "框.pdf", [INTRO], [["注：本表数据截至6月30日。"],
