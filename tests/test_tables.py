@@ -326,3 +326,23 @@ def test_wide_table_scrolls_sideways_on_a_390px_screen(table_index: Path, tmp_pa
     finally:
         driver.quit()
         close_index(app)
+
+
+PLAN = (DATA / "office_files" / "zllwhu+heritage-front" /
+        "省文化和旅游厅关于印发《湖北省文物事业发展“十四五”规划》的通知.pdf")
+
+
+@pytest.mark.skipif(not PLAN.is_file(), reason=f"real data absent: {PLAN}")
+def test_real_plan_indicator_table_over_three_pages() -> None:
+    """湖北省文物事业发展“十四五”规划: the table of indicators runs over pages 10–12."""
+    (doc,) = parse_file(PLAN)
+    passages = list(doc.passages())
+    (at,) = [i for i, p in enumerate(passages) if p.is_table]
+    table = passages[at]
+    assert passages[at - 1].text.endswith("“十四五”时期湖北省文物事业发展主要指标")
+    assert (table.page, len(table.rows)) == (10, 26)
+    assert table.rows[0] == ("指标", "", "2025年", "属性")
+    assert table.rows[-1] == ("人才培养", "省级层面培训人员（人次）", "≥1000", "约束性")
+    assert [r[0] for r in table.rows if r[0]] == ["指标", "保护利用", "文物安全", "革命文物", "博物馆",
+                                                   "科技创新", "标准建设", "人才培养"]
+    assert not {r[0] for r in table.rows if r[0]} & {s.heading for s in doc.sections}
