@@ -88,8 +88,11 @@ def pdf_tables(page: Any) -> list[PdfTable]:
     if not rules or rules > _MAX_RULES:
         return found  # no ruling, no table; a drawing's thousands of strokes are no table either
 
-    for table in page.find_tables(PDF_SETTINGS):
-        raw = table.extract()
+    try:
+        candidates = [(table, table.extract()) for table in page.find_tables(PDF_SETTINGS)]
+    except Exception:  # noqa: BLE001 - odd geometry must not cost the page its text: lines then
+        return found
+    for table, raw in candidates:
         # Rows of one cell at the box's top or foot are often text the ruling happens to enclose
         # (a report's prose above its table): they go back to the running text.
         full = [i for i, row in enumerate(raw) if sum(1 for c in row if c and c.strip()) >= 2]
