@@ -261,10 +261,13 @@ def render_shapes_pdf(path: Path) -> Path:
 
 
 def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[str | None]],
-                     after: Sequence[str], landscape: bool = False, size: float = 12.0,
+                     after: Sequence[str], landscape: str = "", size: float = 12.0,
                      repeat_header: bool = True) -> Path:
-    """Paragraphs, a ruled table, more paragraphs (A4, or A4 landscape); a table too long for
-    the page goes on over the next, its header row repeated (as Word does) if asked.
+    """Paragraphs, a ruled table, more paragraphs on A4; a table too long for the page goes on
+    over the next, its header row repeated (as Word does) if asked.
+
+    landscape: "" portrait; "wide" a landscape page (MediaBox wider than tall); "rotated" a
+    portrait MediaBox with /Rotate 90 and the content turned to read upright when shown.
 
     In `rows`, None is a cell merged with the one to its left (no rule between them): its text
     is the left cell's, printed once.
@@ -273,7 +276,16 @@ def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[
 
     font = _font()
     width, height = (A4[1], A4[0]) if landscape else A4
-    c = canvas.Canvas(str(path), pagesize=(width, height))
+    c = canvas.Canvas(str(path), pagesize=(width, height))  # rotated: reportlab writes the
+    # MediaBox portrait (595 x 842) under /Rotate 90, so the page shows 842 wide
+
+    def begin_page() -> None:
+        if landscape == "rotated":  # shown turned 90° clockwise: draw turned the other way
+            c.setPageRotation(90)
+            c.translate(A4[0], 0)
+            c.rotate(90)
+
+    begin_page()
     y = height - TOP
     text_width = width - LEFT - RIGHT
 
@@ -308,6 +320,7 @@ def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[
         if y - row_h < BOTTOM:  # the table goes on over the page, its header row repeated
             c.line(LEFT, y, LEFT + text_width, y)
             c.showPage()
+            begin_page()
             y = height - TOP
             if repeat_header:
                 draw_row(rows[0])

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+import pdfplumber
 import pytest
 
 from ingest.model import Document, Passage
@@ -45,10 +46,15 @@ def assert_kept_whole(doc: Document, rows: tuple[tuple[str, ...], ...]) -> Passa
 
 # --- PDF ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
-def test_pdf_ruled_table(tmp_path: Path, landscape: bool) -> None:
+@pytest.mark.parametrize("landscape", ["", "wide", "rotated"])
+def test_pdf_ruled_table(tmp_path: Path, landscape: str) -> None:
     path = render_table_pdf(tmp_path / "检查情况.pdf", [INTRO], PDF_ROWS, [OUTRO],
                             landscape=landscape)
+    with pdfplumber.open(path) as pdf:  # the page is what the case says
+        page = pdf.pages[0]
+        media = page.page_obj.attrs["MediaBox"]
+        assert (page.rotation, page.width > page.height, media[2] > media[3]) == {
+            "": (0, False, False), "wide": (0, True, True), "rotated": (90, True, False)}[landscape]
     (doc,) = parse_file(path)
     table = assert_kept_whole(doc, PDF_TABLE)
     assert [p.text for p in doc.passages()] == [INTRO, table.text, OUTRO]
