@@ -352,3 +352,15 @@ def test_real_plan_indicator_table_over_three_pages() -> None:
     assert [r[0] for r in table.rows if r[0]] == ["指标", "保护利用", "文物安全", "革命文物", "博物馆",
                                                    "科技创新", "标准建设", "人才培养"]
     assert not {r[0] for r in table.rows if r[0]} & {s.heading for s in doc.sections}
+
+
+def test_table_cells_are_escaped_and_marks_kept_per_cell() -> None:
+    from search_app.tablecells import table_cells
+
+    rows = (("名称", "<b>说明</b>&"), ("电工", "一等奖"))
+    passage = Passage("p1", "名称｜<b>说明</b>&\n电工｜一等奖", rows=rows)
+    assert table_cells(passage) == [["名称", "&lt;b&gt;说明&lt;/b&gt;&amp;"], ["电工", "一等奖"]]
+    marked = "名称｜&lt;b&gt;说明&lt;/b&gt;&amp;\n<mark>电工</mark>｜一等奖"
+    assert table_cells(passage, marked)[1] == ["<mark>电工</mark>", "一等奖"]
+    across = "名称｜&lt;b&gt;说明&lt;/b&gt;&amp;\n<mark>电工｜一等</mark>奖"  # a mark over two cells
+    assert table_cells(passage, across) == table_cells(passage)
