@@ -2,7 +2,7 @@
 the baseline without it (tables shredded into lines, as before), in the same run.
 
 Files: a ruled table the benchmark renders itself, the reference bulletin rendered (prose, no
-ruling), and the real text-layer PDFs under ../shared/data (annual reports with statistics
+ruling), a page of text over a fine grid of rules (the finder's worst case, which it skips), and the real text-layer PDFs under ../shared/data (annual reports with statistics
 tables, office files) when present; scanned ones are left out (OCR time would swamp the figure).
 
     python benchmarks/tables.py [--repeat N] [--limit N]
@@ -35,9 +35,27 @@ def _files(tmp: Path, limit: int) -> list[Path]:
     files = [render_table_pdf(tmp / "rendered-table.pdf", ["现将检查情况统计如下。"], rows,
                               ["请于月底前完成整改。"]),
              render_bulletin_pdf(tmp / "rendered-bulletin.pdf").path]
+    files.append(_grid_pdf(tmp / "rendered-fine-grid.pdf"))
     for pattern in REAL:
         files += sorted(DATA.glob(pattern))
     return files[:limit] if limit else files
+
+
+def _grid_pdf(path: Path) -> Path:
+    """A page of text over a 100 x 100 grid of rules (graph paper, a chart): no table in it, and
+    the finder must not spend seconds finding that out."""
+    from reportlab.pdfgen import canvas
+    from render import _font
+
+    c = canvas.Canvas(str(path), pagesize=(595.28, 841.89))
+    for i in range(100):
+        c.line(20, 100 + i * 7, 570, 100 + i * 7)
+        c.line(20 + i * 5.5, 100, 20 + i * 5.5, 793)
+    c.setFont(_font(), 12)
+    c.drawString(80, 60, "图1 全县安全生产检查问题分布（单位：处）")
+    c.showPage()
+    c.save()
+    return path
 
 
 def _parse(path: Path, repeat: int) -> tuple[float, int, int]:

@@ -21,7 +21,8 @@ PDF_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strate
                                 "snap_tolerance": 3, "join_tolerance": 3,
                                 "intersection_tolerance": 3}
 _MIN_ON_PAGE = 0.95  # share of the characters inside a table's box that its cells must account for
-_MAX_RULES = 5000  # the finder's cost grows with the strokes it intersects
+_MAX_RULES = 2000  # the finder's cost grows with the strokes it intersects …
+_MAX_GRID = 2500  # … and with the cells of the grid they span (50 x 50 is no page's table)
 _INFO_LABELS = 2  # this many metadata labels as cells make a site's info table
 
 
@@ -85,8 +86,13 @@ def pdf_tables(page: Any) -> list[PdfTable]:
     """
     found: list[PdfTable] = []
     rules = len(page.lines) + len(page.rects)
-    if not rules or rules > _MAX_RULES:
-        return found  # no ruling, no table; a drawing's thousands of strokes are no table either
+    if not rules or rules > _MAX_RULES or not page.chars:
+        return found  # no ruling or no text, no table; a drawing's strokes are no table either
+    edges = page.edges
+    xs = {round(e["x0"]) for e in edges if e["orientation"] == "v"}
+    ys = {round(e["top"]) for e in edges if e["orientation"] == "h"}
+    if len(xs) * len(ys) > _MAX_GRID:
+        return found  # a chart's or a form's fine grid: the finder would take seconds a page
 
     try:
         candidates = [(table, table.extract()) for table in page.find_tables(PDF_SETTINGS)]
