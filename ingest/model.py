@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 DOC_TYPES = ("bulletin", "policy", "other")
 
@@ -61,15 +61,32 @@ class Passage:
     page: int | None = None  # 1-based page of the passage's first character (PDF only)
     section_path: tuple[str, ...] = ()  # headings from the outermost down
     ocr: bool = False  # read by OCR from a page image: check against the original before citing
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows of cells; then text is table_text(rows)
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "page": self.page,
-                "section_path": list(self.section_path), "ocr": self.ocr}
+                "section_path": list(self.section_path), "ocr": self.ocr,
+                "rows": [list(row) for row in self.rows]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Passage:
         return cls(id=d["id"], text=d["text"], page=d.get("page"),
-                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")))
+                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")),
+                   rows=tuple(tuple(row) for row in d.get("rows") or ()))
+
+
+# Between a table's cells in its searchable text (rows are lines). Full-width, so that normalizing
+# keeps it and no space is needed around it; the tokenizers drop it as punctuation.
+CELL_SEPARATOR = "｜"
+
+
+def table_text(rows: Sequence[Sequence[str]]) -> str:
+    """A table as text: one row a line, cells parted by ｜ (empty cells kept, so cells line up)."""
+    return "\n".join(CELL_SEPARATOR.join(row) for row in rows)
 
 
 @dataclass(frozen=True)

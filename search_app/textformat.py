@@ -55,5 +55,9 @@ def format_document(doc: Document, citation: str | None = None) -> str:
             lines.append(section.heading)
         for passage in section.passages:
             where = " ".join(x for x in (passage.id, page_label(passage.page)) if x)
+            if passage.rows:  # a table: one row a line, cells parted by ｜
+                lines.append(f"  [{where}] 表格（{len(passage.rows)} 行）")
+                lines += [f"    {line}" for line in passage.text.split("\n")]
+                continue
             lines.append(f"  [{where}] {passage.text}")
     return "\n".join(lines)

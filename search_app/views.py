@@ -10,6 +10,7 @@ from index import QueryError, SearchResults
 from search_app import archive, present
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
+from search_app.tablecells import table_cells
 
 bp = Blueprint("views", __name__)
 
@@ -23,6 +24,7 @@ bp.add_app_template_filter(present.type_label, "type_label")
 bp.add_app_template_filter(present.page_label, "page_label")
 bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
 bp.add_app_template_global(present.repeat_label, "repeat_label")
+bp.add_app_template_global(table_cells, "table_cells")
 
 
 @bp.app_template_global()

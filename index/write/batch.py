@@ -64,6 +64,7 @@ class SourceFile:
     warnings: list[str] = field(default_factory=list)  # what the parsing libraries warned
     members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
     doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
+    titles_derived: int = 0  # documents whose title was taken from their text
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -202,6 +203,7 @@ class Batch:
         self.warnings: list[Warned] = []
         self.documents_added = 0
         self.documents_removed = 0
+        self.titles_derived = 0
 
     # accepting, in file order
 
@@ -226,6 +228,7 @@ class Batch:
         else:
             f.sha = item.sha
             f.doc_ids.extend(item.doc_ids)
+            f.titles_derived += item.titles_derived
         f.done_parts += 1
         if self.progress is not None:
             self.done += 1 / f.parts
@@ -268,6 +271,7 @@ class Batch:
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
         keep_files(self.root, f.paths)  # before the commit that names them (index.originals)
+        self.titles_derived += f.titles_derived
         self.accepted.update(f.paths)
         (self.updated if f.status == "updated" else self.added).extend(f.paths)
 

@@ -54,6 +54,7 @@ class SyncReport:
     warnings: tuple[Warned, ...] = ()  # what the parsing libraries warned, per file
     documents_added: int = 0
     documents_removed: int = 0
+    titles_derived: int = 0  # documents added whose title was taken from their text
     created: bool = False
     rebuilt: bool = False
 
@@ -220,5 +221,6 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
         warnings=tuple(batch.warnings),
         documents_added=batch.documents_added,
+        titles_derived=batch.titles_derived,
         documents_removed=batch.documents_removed + len(pruned - set(batch.claimed)),
         created=created, rebuilt=rebuild)
