@@ -11,6 +11,7 @@ from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
 from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, PassageHit, QueryError,
                          SearchRequest, SearchResults)
+from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # issue 12
 from index.write.merge import by_record_count, tiered
 from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
 from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
@@ -19,4 +20,5 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
-           "segment_sizes", "tiered", "by_record_count"]
+           "segment_sizes", "tiered", "by_record_count",
+           "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related"]

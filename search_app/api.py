@@ -19,7 +19,9 @@ def search() -> Response:
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> Response:
     """Document.to_dict() of one indexed document, or a 404 envelope."""
-    doc = get_index().get_document(doc_id)
+    index = get_index()
+    doc = index.get_document(doc_id)
     if doc is None:
         abort(404, description=f"未找到文档：{doc_id}")
-    return jsonify(doc.to_dict())
+    # issue 12: citations resolved (doc_id null: 未收录), cited_by, cited_by_total, related
+    return jsonify({**doc.to_dict(), **index.document_links(doc).to_dict()})
