@@ -117,8 +117,11 @@ def _alike(docs: Documents, doc: Document, limit: int) -> list[tuple[DocRef, lis
         other = docs.get(n)
         if other.doc_id == doc.doc_id:
             continue
-        words = [t for t in terms if _has(corpus, t, n)][:3]
-        out.append((doc_ref(other), words))
+        # Said of the text itself: the body field also holds a masthead's or issuer's name.
+        text = normalize_text(other.title + "\n" + other.text)
+        words = [t for t in terms if t in text]
+        if len(words) >= SHARED_TERMS:
+            out.append((doc_ref(other), words[:3]))
     return out[:limit]
 
 
@@ -133,13 +136,3 @@ def key_terms(searcher: object, corpus: Corpus, text: str) -> list[str]:
         if 1 < df <= max(COMMON * corpus.n_docs, min(corpus.n_docs - 1, 10)):
             weighed[term] = weight * idf(corpus.n_docs, df)
     return sorted(weighed, key=lambda t: -weighed[t])[:KEY_TERMS]
-
-
-def _has(corpus: Corpus, term: str, n: int) -> bool:
-    """Whether record n holds the term (postings are sorted by record)."""
-    for f in ("body", "title"):
-        ids = corpus.postings(f, term)[0]
-        i = int(np.searchsorted(ids, n))
-        if i < len(ids) and ids[i] == n:
-            return True
-    return False
