@@ -98,18 +98,11 @@ def cited_by(docs: Documents, doc: Document,
         found.update(docs.find("cites", key))
     if number:
         found.update(docs.find("cites_no", number))
+    found -= set(docs.find("doc_id", doc.doc_id))  # a notice citing the work it issues
     match_keys = {match_key(k) for k in keys}
-    out = []
-    for n in docs.newest_first(found):
-        citing = docs.get(n)
-        if citing.doc_id == doc.doc_id:
-            continue
-        if len(out) < limit:
-            out.append(_citing(citing, match_keys, number))
-        else:
-            out.append(None)
-    shown = tuple(c for c in out if c is not None)
-    return shown, len(out)
+    ordered = docs.newest_first(found)
+    shown = tuple(_citing(docs.get(n), match_keys, number) for n in ordered[:limit])
+    return shown, len(ordered)
 
 
 def _citing(citing: Document, keys: set[str], number: str | None) -> CitedBy:

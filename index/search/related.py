@@ -26,6 +26,7 @@ KEY_TERMS = 10
 TEXT_CHARS = 2500  # a long document's distinctive words are those of its opening
 SHARED_TERMS = 2  # a document alike in topic shares at least this many of the key terms
 SAME_MEASURE = 3  # documents shown per 《title》 cited in common
+SAME_MEASURE_TITLES = 5  # the first titles cited are looked up for it (a law cites dozens)
 SERIES_READS = 20  # issues read looking for the previous (or next) one of the same series
 # jieba's part-of-speech tags of nouns, noun-verbs, names and fixed phrases: the topic words.
 NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "nrt", "l", "j")
@@ -61,7 +62,7 @@ def related(docs: Documents, doc: Document, citations: tuple[Citation, ...],
         found.add(c.source, "引用本文件")
     for ref, reason in _series(docs, doc):
         found.add(ref, reason)
-    for c in citations:
+    for c in citations[:SAME_MEASURE_TITLES]:
         if c.target is not None and c.target.doc_id == doc.doc_id:
             continue  # the work this notice issues: who cites it cites this notice
         cited = match_key(c.title)
