@@ -7,6 +7,7 @@ the index lacks), a report whose title contains the measure's title, and an unre
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -69,7 +70,7 @@ REPORT = f"""{MEASURE}实施细则
 
 市产改领导小组：
 
-{MEASURE}施行以来，产业工人技能培训补贴发放顺利，技能培训补贴惠及企业职工。产业工人技能培训补贴办法执行中，技能培训补贴申领、技能培训补贴审核、技能培训补贴发放各环节运转正常，产业工人技能培训补贴办法（试行）得到企业好评。2021年，示例市按照{MEASURE}发放补贴，示例市各县区试行情况良好。
+根据《示例市职工教育条例》，{MEASURE}施行以来，产业工人技能培训补贴发放顺利，技能培训补贴惠及企业职工。产业工人技能培训补贴办法执行中，技能培训补贴申领、技能培训补贴审核、技能培训补贴发放各环节运转正常，产业工人技能培训补贴办法（试行）得到企业好评。2021年，示例市按照{MEASURE}发放补贴，示例市各县区试行情况良好。
 
 示例市2021年共发放产业工人技能培训补贴八百万元，补贴办法试行期内，示例市产业工人参加技能培训四万人次。建议将示例市产业工人技能培训补贴办法由试行转为正式施行。
 
@@ -77,6 +78,10 @@ REPORT = f"""{MEASURE}实施细则
 
 2021年6月1日
 """
+LAW = "\n".join(json.dumps({"id": f"edu|2020|{a}", "law": "示例市职工教育条例", "article": a,
+                            "text": f"{a} {t}"}, ensure_ascii=False) for a, t in (
+    ("第一条", "为了发展职工教育，提高职工素质，制定本条例。"),
+    ("第二条", "本市行政区域内的企业职工教育，适用本条例。")))
 OTHER = """示例市应急管理局关于开展安全生产大检查的通知
 
 各县区应急管理局：
@@ -102,12 +107,13 @@ def links_app(tmp_path_factory: pytest.TempPathFactory):
         if f.name != "gaigekuaibao-2021-12.txt":  # the same bulletin as the seed
             shutil.copyfile(f, folder / f.name)
     for name, text in (("measure.txt", MEASURE_TEXT), ("issue-1.txt", ISSUE_1),
-                       ("issue-2.txt", ISSUE_2), ("report.txt", REPORT), ("other.txt", OTHER)):
+                       ("issue-2.txt", ISSUE_2), ("report.txt", REPORT), ("other.txt", OTHER),
+                       ("law.jsonl", LAW)):
         (folder / name).write_text(text, encoding="utf-8")
     index = folder.parent / "index"
     summary = ingest_into_index([folder], index, jobs=1)
     assert summary.failures == (), summary.failure_lines()
-    assert summary.indexed == 9
+    assert summary.indexed == 11
     app = create_app({"TESTING": True, "INDEX_PATH": index})
     yield app
     close_index(app)
@@ -160,6 +166,14 @@ def test_a_title_issued_by_a_notice_resolves_to_the_notice(links_app, ids):
     """《示例州企业民主管理工作意见》 is the work 关于印发《…》的通知 issues."""
     assert [(c["title"], c["doc_id"]) for c in api(links_app, ids["sample_kuaibao"])
             ["citations"]] == [("示例州企业民主管理工作意见", ids["sample_policy"])]
+
+
+def test_a_law_indexed_article_by_article_resolves_to_its_first_article(links_app, ids):
+    assert [(c["title"], c["doc_id"]) for c in api(links_app, ids["report"])["citations"]] == \
+        [("示例市职工教育条例", "edu|2020|第一条")]
+    text = page(links_app, ids["report"])
+    assert ('根据<a class="cited" href="/documents/edu%7C2020%7C%E7%AC%AC%E4%B8%80%E6%9D%A1" '
+            'title="示例市职工教育条例 第一条">《示例市职工教育条例》</a>') in text
 
 
 def test_the_reference_bulletin_cites_four_documents_none_indexed(links_app, ids):

@@ -70,7 +70,7 @@ def _target(docs: Documents, doc: Document, ref: Reference) -> Document | None:
     found = [docs.get(n) for n in sorted((by_title & by_number) or by_number or by_title)]
     found = [d for d in found if d.doc_id != doc.doc_id]
     if not found:
-        return None
+        return _work(docs, doc, ref)
 
     # The document titled so before the notice issuing it; of two versions, the one in force
     # when the citing document was written (the newest not after it), else the oldest.
@@ -80,6 +80,15 @@ def _target(docs: Documents, doc: Document, ref: Reference) -> Document | None:
         return (match_key(d.title) != key, later, when if later else -when, d.doc_id)
 
     return min(found, key=rank)
+
+
+def _work(docs: Documents, doc: Document, ref: Reference) -> Document | None:
+    """A work indexed in parts (a law as one record per article): its first record indexed."""
+    for n in sorted(docs.find("work", title_key(ref.title)))[:2]:
+        first = docs.get(n)
+        if first.doc_id != doc.doc_id and first.bulletin is None:  # a bulletin's name: a series
+            return first
+    return None
 
 
 def cite_keys(doc: Document) -> tuple[list[str], str | None]:
