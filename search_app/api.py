@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from search_app.citations import document_json
 from search_app.params import parse_search_args
 from search_app.store import get_index
 
@@ -23,5 +24,4 @@ def document(doc_id: str) -> Response:
     doc = index.get_document(doc_id)
     if doc is None:
         abort(404, description=f"未找到文档：{doc_id}")
-    # issue 12: citations resolved (doc_id null: 未收录), cited_by, cited_by_total, related
-    return jsonify({**doc.to_dict(), **index.document_links(doc).to_dict()})
+    return jsonify(document_json(index, doc))  # issue 12: with citations, cited_by, related

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from flask import url_for
 from markupsafe import Markup, escape
 
-from index import DocumentLinks
+from index import DocumentLinks, Index
+from ingest.model import Document
 
 # 《…》 in escaped HTML: the title may hold <mark> tags from highlighting.
 _TITLE = re.compile(r"《([^《》]{1,200})》")
@@ -53,3 +55,9 @@ def excerpt(text: str, cited_as: str, chars: int = EXCERPT_CHARS) -> str:
         return text if len(text) <= 3 * chars else text[:3 * chars] + "…"
     start, end = max(0, at - chars), min(len(text), at + len(cited_as) + 2 + chars)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def document_json(index: Index, doc: Document) -> dict[str, Any]:
+    """The object of GET /api/documents/<doc_id> and `gongwen show --json`: the Document,
+    its citations resolved (doc_id null: 未收录), cited_by, cited_by_total and related."""
+    return {**doc.to_dict(), **index.document_links(doc).to_dict()}

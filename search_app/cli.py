@@ -16,6 +16,7 @@ from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_in
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
+from search_app.citations import document_json
 from search_app.config import default_config
 from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
@@ -204,10 +205,11 @@ def show(doc_id: str, index_path: Path, as_json: bool) -> None:
     """gongwen show DOC_ID : one document's metadata and sections."""
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
+        payload = document_json(index, doc) if doc is not None and as_json else None  # issue 12
     if doc is None:
         raise CliError(f"索引中没有文档：{doc_id}")
     if as_json:
-        echo_json(doc.to_dict())
+        echo_json(payload)
     else:
         click.echo(terminal_text(format_document(doc)))
 
