@@ -30,7 +30,7 @@ SAME_MEASURE_TITLES = 5  # the first titles cited are looked up for it (a law ci
 SERIES_READS = 20  # issues read looking for the previous (or next) one of the same series
 # jieba's part-of-speech tags of nouns, noun-verbs, names and fixed phrases: the topic words.
 NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "nrt", "l", "j")
-COMMON = 0.2  # a word in more than this share of the documents says nothing of the topic
+COMMON = 0.05  # a word in more than this share of the documents says nothing of the topic
 
 
 class _Found:
@@ -111,8 +111,10 @@ def _alike(docs: Documents, doc: Document, limit: int) -> list[tuple[DocRef, lis
           {t: 1.0 for t in terms}, 1.2, scores)
     shared = np.zeros(corpus.size, dtype=np.int32)
     for t in terms:
-        ids = np.union1d(corpus.postings("body", t)[0], corpus.postings("title", t)[0])
-        shared[ids] += 1
+        has = np.zeros(corpus.size, dtype=bool)
+        for f in ("body", "title"):
+            has[corpus.postings(f, t)[0]] = True
+        shared += has
     scores[shared < SHARED_TERMS] = 0.0
     out = []
     for n in np.argsort(-scores, kind="stable")[:limit + 1].tolist():
