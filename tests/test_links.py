@@ -78,6 +78,17 @@ REPORT = f"""{MEASURE}实施细则
 
 2021年6月1日
 """
+# Cites the measure by a shortened title: its 发文字号 is what finds it.
+FORWARD = """示例县人力资源和社会保障局关于转发技能培训补贴办法的通知
+
+各乡镇人民政府：
+
+现将《示例市产业工人技能培训补贴办法》（示人社发〔2021〕7号）转发给你们，请遵照执行。
+
+示例县人力资源和社会保障局
+
+2021年3月10日
+"""
 LAW = "\n".join(json.dumps({"id": f"edu|2020|{a}", "law": "示例市职工教育条例", "article": a,
                             "text": f"{a} {t}"}, ensure_ascii=False) for a, t in (
     ("第一条", "为了发展职工教育，提高职工素质，制定本条例。"),
@@ -108,12 +119,12 @@ def links_app(tmp_path_factory: pytest.TempPathFactory):
             shutil.copyfile(f, folder / f.name)
     for name, text in (("measure.txt", MEASURE_TEXT), ("issue-1.txt", ISSUE_1),
                        ("issue-2.txt", ISSUE_2), ("report.txt", REPORT), ("other.txt", OTHER),
-                       ("law.jsonl", LAW)):
+                       ("law.jsonl", LAW), ("forward.txt", FORWARD)):
         (folder / name).write_text(text, encoding="utf-8")
     index = folder.parent / "index"
     summary = ingest_into_index([folder], index, jobs=1)
     assert summary.failures == (), summary.failure_lines()
-    assert summary.indexed == 11
+    assert summary.indexed == 12
     app = create_app({"TESTING": True, "INDEX_PATH": index})
     yield app
     close_index(app)
@@ -126,6 +137,7 @@ def ids(links_app) -> dict[str, str]:
               "issue2": "示例市推进职工书屋和技能培训阵地建设",
               "report": f"{MEASURE}实施细则",
               "other": "示例市应急管理局关于开展安全生产大检查的通知",
+              "forward": "示例县人力资源和社会保障局关于转发技能培训补贴办法的通知",
               "sample_kuaibao": "示例州以技能提升为抓手 推动产改工作走深走实",
               "sample_policy": "示例州总工会关于印发《示例州企业民主管理工作意见》的通知"}
     return {k: find_doc_id(links_app, t) for k, t in titles.items()}
@@ -166,6 +178,11 @@ def test_a_title_issued_by_a_notice_resolves_to_the_notice(links_app, ids):
     """《示例州企业民主管理工作意见》 is the work 关于印发《…》的通知 issues."""
     assert [(c["title"], c["doc_id"]) for c in api(links_app, ids["sample_kuaibao"])
             ["citations"]] == [("示例州企业民主管理工作意见", ids["sample_policy"])]
+
+
+def test_a_shortened_title_resolves_by_its_number(links_app, ids):
+    assert [(c["title"], c["doc_number"], c["doc_id"]) for c in api(links_app, ids["forward"])
+            ["citations"]] == [("示例市产业工人技能培训补贴办法", "示人社发〔2021〕7号", ids["measure"])]
 
 
 def test_a_law_indexed_article_by_article_resolves_to_its_first_article(links_app, ids):
@@ -214,17 +231,20 @@ def test_links_survive_highlighting(links_app, ids):
 
 def test_cited_by_lists_the_citing_passages_newest_first(links_app, ids):
     body = api(links_app, ids["measure"])
-    assert body["cited_by_total"] == 2
+    assert body["cited_by_total"] == 3
     got = [(c["doc_id"], c["passage_id"], c["cited_as"]) for c in body["cited_by"]]
-    issue2, issue1 = (links_app.extensions["gongwen_index"].get().get_document(ids[k])
-                      for k in ("issue2", "issue1"))
+    issue2, issue1, forward = (links_app.extensions["gongwen_index"].get().get_document(ids[k])
+                               for k in ("issue2", "issue1", "forward"))
     p2 = next(p for p in issue2.passages() if f"《{MEASURE}》" in p.text)
     p1 = next(p for p in issue1.passages() if f"《{MEASURE}》" in p.text)
-    assert got == [(ids["issue2"], p2.id, MEASURE), (ids["issue1"], p1.id, MEASURE)]
+    pf = next(p for p in forward.passages() if "示人社发〔2021〕7号" in p.text)
+    short = "示例市产业工人技能培训补贴办法"  # the title as the forwarding notice shortens it
+    assert got == [(ids["issue2"], p2.id, MEASURE), (ids["issue1"], p1.id, MEASURE),
+                   (ids["forward"], pf.id, short)]
     assert body["cited_by"][0]["text"] == p2.text
     assert body["cited_by"][0]["issue"] == "《产改快报》2021年第2期（总第12期）"
     text = page(links_app, ids["measure"])
-    assert "<h2>被引用（2 篇）</h2>" in text
+    assert "<h2>被引用（3 篇）</h2>" in text
     assert (f'<a class="citing" href="/documents/{ids["issue2"]}?at={p2.id}#{p2.id}">'
             "示例市推进职工书屋和技能培训阵地建设</a>") in text
     assert f'<blockquote class="citing-passage">{p1.text}</blockquote>' in text
@@ -343,6 +363,7 @@ def test_clicking_a_cited_title_opens_the_cited_document(links_app, ids, tmp_pat
             assert driver.current_url == f"{server.url}/documents/{ids['measure']}"
             citing = driver.find_elements(By.CSS_SELECTOR, ".cited-by-list a.citing")
             assert [a.text for a in citing] == ["示例市推进职工书屋和技能培训阵地建设",
-                                                "示例市技能培训补贴政策落地见效"]
+                                                "示例市技能培训补贴政策落地见效",
+                                                "示例县人力资源和社会保障局关于转发技能培训补贴办法的通知"]
     finally:
         driver.quit()
