@@ -15,6 +15,7 @@ from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, Pas
 from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry, IssueNeighbours,
                          IssuerGroup, MeasuresCatalogue, Mention, PolicyEntry, Series,
                          SeriesSummary, SeriesYear, StatedCount)
+from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # issue 12
 from index.write.merge import by_record_count, tiered
 from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
 from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
@@ -27,4 +28,5 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            # issue 12: the archive
            "IssueEntry", "SeriesSummary", "SeriesYear", "Series", "IssueNeighbours", "Mention",
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
-           "StatedCount", "MeasuresCatalogue", "original_file"]
+           "StatedCount", "MeasuresCatalogue", "original_file",
+           "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related"]

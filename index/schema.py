@@ -22,16 +22,16 @@ from whoosh.searching import Searcher
 
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
-from index.analysis.terms import ranking_fields
+from index.analysis.terms import citation_fields, ranking_fields
 from index.cards import document_card
 from index.positions import PackedPositions
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 6  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+SCHEMA_VERSION = 7  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
 # 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
-# 6: originals (the kept files each document names)
+# 6: originals (the kept files each document names); 7: titles, cites_no (citations as links)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -68,6 +68,8 @@ def build_schema() -> Schema:
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
         work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
         originals=KEYWORD,  # the sha256 of every original file: which kept files are still named
+        titles=KEYWORD,  # issue 12: title keys a citation resolves to (index.analysis.terms)
+        cites_no=KEYWORD,  # issue 12: 发文字号 the document cites
         doc=STORED,
         card=COLUMN(),  # issue 12: series, issues and the catalogue read this (index.cards)
     )
@@ -109,6 +111,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "card": document_card(doc),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
+    record.update(citation_fields(doc))  # issue 12: citations as links
     if doc.kind:
         record["kind"] = doc.kind
     if doc.issuer:

@@ -316,3 +316,83 @@ class MeasuresCatalogue:
                 "declared": [d.to_dict() for d in self.declared],
                 "unindexed": [c.to_dict() for c in self.unindexed],
                 "stated": [s.to_dict() for s in self.stated]}
+# -- issue 12: citations as links, 被引用, related documents -------------------------------
+
+@dataclass(frozen=True)
+class DocRef:
+    """Another document of the index, as a page links it."""
+
+    doc_id: str
+    title: str
+    doc_type: str
+    date: dt.date | None = None
+    issue: str | None = None  # 《改革快报》2021年第12期（总第38期） for bulletins
+    sample: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "doc_type": self.doc_type,
+                "date": self.date.isoformat() if self.date else None, "issue": self.issue,
+                "sample": self.sample}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A 《title》 a document cites, and the indexed document it names (None: 未收录)."""
+
+    title: str
+    doc_number: str | None
+    target: DocRef | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "doc_number": self.doc_number,
+                "doc_id": self.target.doc_id if self.target else None,
+                "target": self.target.to_dict() if self.target else None}
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    """A document citing another, with the passage that cites it."""
+
+    source: DocRef
+    passage_id: str | None  # None when only the title or metadata cites it
+    text: str  # the citing passage (or the citing document's title)
+    cited_as: str  # the title as the citing document writes it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.source.to_dict(), "passage_id": self.passage_id, "text": self.text,
+                "cited_as": self.cited_as}
+
+
+@dataclass(frozen=True)
+class Related:
+    """A document on the same matter, and why: 同一刊物上一期, 引用本文件, 主题相近：…"""
+
+    doc: DocRef
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "；".join(self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.doc.to_dict(), "reason": self.reason, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class DocumentLinks:
+    """Everything a document page links to: its citations, who cites it, related documents."""
+
+    citations: tuple[Citation, ...] = ()
+    cited_by: tuple[CitedBy, ...] = ()
+    cited_by_total: int = 0  # cited_by holds the newest MAX_CITED_BY of them
+    related: tuple[Related, ...] = ()
+
+    def target(self, title: str) -> Citation | None:
+        """The citation of a 《title》 as the text writes it, or None."""
+        return next((c for c in self.citations if c.title == title), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"citations": [c.to_dict() for c in self.citations],
+                "cited_by": [c.to_dict() for c in self.cited_by],
+                "cited_by_total": self.cited_by_total,
+                "related": [r.to_dict() for r in self.related]}

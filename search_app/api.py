@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from search_app import export
 from search_app.citation import document_json
 from search_app.cite_views import base_url, search_export
+from search_app.citations import with_links
 from search_app.params import ParamError, parse_search_args
 from search_app.store import get_index
 
@@ -27,7 +28,9 @@ def search() -> Response:
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> Response:
     """Document.to_dict() of one indexed document, or a 404 envelope."""
-    doc = get_index().get_document(doc_id)
+    index = get_index()
+    doc = index.get_document(doc_id)
     if doc is None:
         abort(404, description=f"未找到文档：{doc_id}")
-    return jsonify(document_json(doc, base_url()))  # with GB/T 7714 citation objects
+    # issue 12: GB/T 7714 citation objects, citations resolved, cited_by, related
+    return jsonify(with_links(index, doc, document_json(doc, base_url())))

@@ -18,6 +18,7 @@ from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
 from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
+from search_app.citations import with_links
 from search_app.config import default_config
 from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
@@ -267,10 +268,13 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
     """gongwen show DOC_ID : one document's metadata and sections."""
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
+        # issue 12: GB/T 7714 citation objects, citations resolved, cited_by, related
+        payload = with_links(index, doc, document_json(doc, base_url)) \
+            if doc is not None and as_json else None
     if doc is None:
         raise CliError(f"索引中没有文档：{doc_id}")
     if as_json:
-        echo_json(document_json(doc, base_url))  # issue 12: with GB/T 7714 citation objects
+        echo_json(payload)
     else:
         click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
 

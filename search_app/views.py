@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index import QueryError, SearchResults
-from search_app import archive, present
+from search_app import archive, citations, present
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
 from search_app.tablecells import table_cells
@@ -25,6 +25,8 @@ bp.add_app_template_filter(present.page_label, "page_label")
 bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
 bp.add_app_template_global(present.repeat_label, "repeat_label")
 bp.add_app_template_global(table_cells, "table_cells")
+bp.add_app_template_filter(citations.cite_links, "cite_links")  # issue 12
+bp.add_app_template_filter(citations.excerpt, "cite_excerpt")
 
 
 @bp.app_template_global()
@@ -112,7 +114,8 @@ def document(doc_id: str) -> str:
             highlights = index.highlight_passages(doc, q, only=shown)
         except QueryError:
             pass  # a query that cannot be parsed only loses its highlights here
+    links = index.document_links(doc)  # issue 12: citations, 被引用, 相关文件
     return render_template("document.html", doc=doc, q=q, highlights=highlights,
                            metadata=present.metadata_rows(doc), shown=shown, part=part,
                            parts=parts, total=len(ids), per_part=PART_PASSAGES,
-                           issue_nav=archive.issue_nav(doc.doc_id))
+                           issue_nav=archive.issue_nav(doc.doc_id), links=links)

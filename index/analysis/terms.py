@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Any
 
-from index.analysis import normalize_text
+from index.analysis import normalize_doc_number, normalize_text
 from ingest.model import Document
 
 _ARTICLE = re.compile(r"\s*第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?\s*$")
@@ -69,3 +69,36 @@ def series_id(name: str, office: str | None) -> str:
     """A bulletin series (刊名 + 编印单位) as a short stable id for its URL."""
     key = f"{title_key(name)}|{title_key(office or '')}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+# -- issue 12: what a citation in 《…》 is looked up by ------------------------------------
+
+_MARKS = str.maketrans("", "", "《》〈〉“”\"‘’'「」")
+# A notice that issues a work carries it in 《》 (关于印发《X》的通知): citing 《X》 means it.
+_ISSUES = re.compile(r"(?:印发|转发|颁布|发布|公布|出台)[^《》]{0,20}《([^《》\n]{1,120})》")
+
+
+def match_key(title: str) -> str:
+    """A title as typed or cited, for exact matching: title_key without quotes or 《》〈〉."""
+    return title_key(title).translate(_MARKS)
+
+
+def issued_titles(title: str) -> list[str]:
+    """Works a title says it issues: 关于印发《X》的通知 → [X]."""
+    return _ISSUES.findall(title)
+
+
+def title_keys(doc: Document) -> list[str]:
+    """The keys a citation or an exact-title query finds the document by."""
+    keys = [match_key(doc.title)] + [match_key(t) for t in issued_titles(doc.title)]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def citation_fields(doc: Document) -> dict[str, Any]:
+    """The record fields that resolve citations: its own title keys, the numbers it cites."""
+    out: dict[str, Any] = {}
+    keys = title_keys(doc)
+    if keys:
+        out["titles"] = " ".join(keys)
+    numbers = [normalize_doc_number(r.doc_number) for r in doc.references if r.doc_number]
+    if numbers:
+        out["cites_no"] = " ".join(dict.fromkeys(numbers))
+    return out

@@ -19,9 +19,11 @@ from index.layout import open_whoosh
 from index.cards import Card, read_card
 from index.schema import check_version, doc_numbers
 from index.search import archive
+from index.search.links import MAX_CITED_BY, Documents, cited_by, resolve_citations
 from index.search.ranking import RankParams
+from index.search.related import related
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
-from index.types import (DeclaredMeasure, IndexError_, IssueEntry, IssueNeighbours,
+from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry, IssueNeighbours,
                          MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
 from ingest.model import Document
 
@@ -130,6 +132,17 @@ class IndexReader:
             if "doc" in stored:
                 return Document.from_dict(json.loads(stored["doc"]))
         return None
+
+    def document_links(self, doc: Document, cited_by_limit: int = MAX_CITED_BY) -> DocumentLinks:
+        """Issue 12: doc's 《title》s resolved (None: 未收录), who cites it, related documents."""
+        docs = Documents(self._searcher())
+        try:
+            citations = resolve_citations(docs, doc)
+            citing, total = cited_by(docs, doc, cited_by_limit)
+            return DocumentLinks(citations, citing, total,
+                                 related(docs, doc, citations, citing))
+        except Exception as e:  # noqa: BLE001 - one failure type for the layer above
+            raise IndexError_(f"在索引 {self.path} 中查找引用与相关文件失败：{e}") from e
 
     def doc_count(self) -> int:
         """Number of documents (not passages) in the index."""

@@ -20,10 +20,11 @@ from index.search.expand import load_expander
 from index.search.highlight import Highlighter
 from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
                                 is_empty, parse_query, validate_request)
-from index.search.ranking import (RankParams, TextFeatures, bm25_scores, make_plan,
+from index.search.ranking import (IDENT_BOOST, RankParams, TextFeatures, bm25_scores, make_plan,
                                   match_mask, query_records)
 from index.search.scoring import Corpus, corpus_for
 from index.search.similar import Shingles, same_as, shingles
+from index.search.titles import title_records
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
@@ -48,6 +49,9 @@ def run_search(searcher: Searcher, req: SearchRequest,
     plan = make_plan(schema, parsed, params)
     boosts = np.zeros(corpus.size, dtype=np.float32)
     mask = match_mask(corpus, schema, plan, params, boosts)
+    exact = title_records(corpus, req.q)  # issue 12: a whole title ranks its document first
+    mask[exact] = True
+    boosts[exact] += IDENT_BOOST
     mask &= _filter_mask(corpus, schema, req, parsed)
     scores = bm25_scores(corpus, plan, params) if has_text(parsed) else \
         np.zeros(corpus.size, dtype=np.float32)
