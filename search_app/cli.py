@@ -10,21 +10,18 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
-import waitress
 
-from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_index
+from index import (SORTS, Index, IndexError_, QueryError, open_index, optimize_index,
+                   setup_analysis)
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
-from search_app import create_app
 from search_app.config import default_config
-from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
 from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
                                 setup_server_logging)
-from search_app.store import close_index, get_store, prepare_analysis
 from search_app.terminal import terminal_json, terminal_line, terminal_text
 from search_app.textformat import format_document, format_results
 
@@ -32,7 +29,23 @@ DEFAULT_INDEX = Path("instance") / "index"
 INDEX_HELP = ("索引目录。未给出时使用环境变量 GONGWEN_INDEX；"
               "两者都没有时使用当前目录下的 ./instance/index。")
 F = TypeVar("F", bound=Callable[..., Any])
+# issue 14: `gongwen search` and `show` import neither Flask nor waitress (they are imported
+# by the commands that serve or build), and read jieba's dictionary from its cache on demand.
 LIMITS = ServerLimits()
+
+
+def one_line(text: str) -> str:
+    """search_app.errors.one_line, imported when an error is shown (it brings Flask)."""
+    from search_app.errors import one_line as first_line
+
+    return first_line(text)
+
+
+def prepare_analysis() -> None:
+    """search_app.store.prepare_analysis, for the commands that index or serve."""
+    from search_app.store import prepare_analysis as prepare
+
+    prepare()
 
 
 class CliError(click.ClickException):
@@ -74,7 +87,7 @@ def opened_index(index_path: Path) -> Iterator[Index]:
     if not index_exists(index_path):
         raise CliError(f"找不到索引：{index_path}"
                        "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
-    prepare_analysis()
+    setup_analysis(lazy=True)  # a few lookups, not the whole dictionary
     index = open_index(index_path)
     try:
         yield index
@@ -284,6 +297,11 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
           connection_limit: int, channel_timeout: int, backlog: int,
           waitress_defaults: bool) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
+    import waitress
+
+    from search_app import create_app
+    from search_app.store import close_index, get_store
+
     prepare_analysis()
     if not index_exists(index_path):
         source = corpus or bundled_corpus()
