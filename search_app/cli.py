@@ -11,12 +11,11 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from index import (SORTS, Index, IndexError_, QueryError, open_index, optimize_index,
+from index import (PARSE_SECONDS, SORTS, Index, IndexError_, QueryError, is_index, open_index,
                    setup_analysis)
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app.config import default_config
-from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
@@ -39,6 +38,11 @@ def one_line(text: str) -> str:
     from search_app.errors import one_line as first_line
 
     return first_line(text)
+
+
+def index_exists(path: Path) -> bool:
+    """True if an index (of any version) is at path."""
+    return is_index(path)
 
 
 def prepare_analysis() -> None:
@@ -154,6 +158,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path,
         if not paths:
             _save_measures(index_path, declared, measures_file)
             return
+    from search_app.indexing import ingest_into_index
+
     prepare_analysis()
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
@@ -300,6 +306,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     import waitress
 
     from search_app import create_app
+    from search_app.indexing import bundled_corpus, ingest_into_index
     from search_app.store import close_index, get_store
 
     prepare_analysis()
@@ -355,6 +362,8 @@ def _applied(limits: ServerLimits) -> dict[str, Any]:
 @domain_errors
 def optimize(index_path: Path, wait: bool) -> None:
     """gongwen optimize : merge every segment of the index into one."""
+    from index import optimize_index
+
     if not index_exists(index_path):
         raise CliError(f"找不到索引：{index_path}"
                        "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
