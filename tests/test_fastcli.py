@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,34 @@ print(lazy[0], full[0], lazy[1] == full[1], len(jieba.dt.FREQ) > 300000)
     python("from index import setup_analysis; setup_analysis(lazy=True)", cache=cache)
     assert python(code, cache=cache).stdout.split() == ["FrequencyTable", "dict", "True", "True"]
 
+
+
+def test_a_damaged_table_is_written_again(index_dir, tmp_path):
+    cache = tmp_path / "cache"
+    search(index_dir, cache, "产业工人")
+    [name] = tables(cache)
+    (cache / "gongwen-search" / name).write_bytes(b"not a database " * 100)
+    printed, report = search(index_dir, cache, "产业工人")  # stderr is asserted empty
+    assert report["freq"] == "dict" and "【产业工人】" in printed
+    _, report = search(index_dir, cache, "产业工人")
+    assert report["freq"] == "FrequencyTable" and tables(cache) == [name]
+
+
+def test_a_table_damaged_inside_is_one_clear_line(index_dir, tmp_path):
+    cache = tmp_path / "cache"
+    search(index_dir, cache, "产业工人")
+    [name] = tables(cache)
+    path = cache / "gongwen-search" / name
+    with sqlite3.connect(path) as con:  # keep the pages up to the roots of both tables
+        keep = con.execute("PRAGMA page_size").fetchone()[0] * max(
+            page for (page,) in con.execute("SELECT rootpage FROM sqlite_master"))
+    con.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:keep] + b"\xff" * (len(data) - keep))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-m", "search_app.cli", "search", "产业工人",
+                           "--index", str(index_dir)], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr == (f"错误：词典缓存 {path} 无法读取（database disk image is malformed），"
+                           "请删除该文件后重试\n")

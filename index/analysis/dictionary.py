@@ -28,6 +28,8 @@ from pathlib import Path
 import jieba
 from jieba import finalseg
 
+from index.types import IndexError_
+
 Entry = tuple[str, int, "str | None"]  # word, frequency, part-of-speech tag
 
 CACHE_NAME = "gongwen-search"
@@ -120,8 +122,9 @@ def _write_table(path: Path, freq: dict[str, int], total: int) -> None:
 class FrequencyTable(MutableMapping[str, int]):
     """jieba's FREQ read from the SQLite table on demand; lookups and additions kept in memory."""
 
-    def __init__(self, con: sqlite3.Connection, total: int) -> None:
+    def __init__(self, con: sqlite3.Connection, total: int, path: Path) -> None:
         self._con = con
+        self.path = path
         self._lock = threading.Lock()
         self._seen: dict[str, int | None] = {}  # None: not in the dictionary
         self.total = total
@@ -136,15 +139,19 @@ class FrequencyTable(MutableMapping[str, int]):
             row = con.execute("SELECT total FROM meta").fetchone()
         except sqlite3.Error:
             return None
-        return cls(con, int(row[0])) if row else None
+        return cls(con, int(row[0]), path) if row else None
 
     def _lookup(self, word: str) -> int | None:
         try:
             return self._seen[word]
         except KeyError:
             pass
-        with self._lock:
-            row = self._con.execute("SELECT n FROM freq WHERE word = ?", (word,)).fetchone()
+        try:
+            with self._lock:
+                row = self._con.execute("SELECT n FROM freq WHERE word = ?",
+                                        (word,)).fetchone()
+        except sqlite3.Error as e:  # damaged after it was written whole
+            raise IndexError_(f"词典缓存 {self.path} 无法读取（{e}），请删除该文件后重试") from e
         n = self._seen[word] = row[0] if row else None
         return n
 
