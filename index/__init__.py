@@ -4,6 +4,9 @@ door: search_app/ and benchmarks/ import from here only.
 Rooms (see ARCHITECTURE.md): analysis/ (tokenizers, shared terms), write/ (batches to
 segments), search/ (query to hits); at the top what both share: types, schema, layout, store.
 """
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from index.analysis import setup_analysis
 from index.layout import is_index
 from index.originals import original_file
@@ -16,9 +19,18 @@ from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry,
                          IssuerGroup, MeasuresCatalogue, Mention, PolicyEntry, Series,
                          SeriesSummary, SeriesYear, StatedCount)
 from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # issue 12
+from index.types import PARSE_SECONDS
 from index.write.merge import by_record_count, tiered
-from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
-from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
+
+if TYPE_CHECKING:
+    from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
+    from index.write.sync import Failure, SyncReport, sync_paths
+
+# The batch (workers, every format's parser) is imported on first use (issue 14): a search
+# from the shell does not need it.
+_LAZY = {**dict.fromkeys(("OptimizeReport", "optimize_index", "segment_sizes"),
+                         "index.write.optimize"),
+         **dict.fromkeys(("Failure", "SyncReport", "sync_paths"), "index.write.sync")}
 
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
@@ -30,3 +42,12 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
            "StatedCount", "MeasuresCatalogue", "original_file",
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -7,6 +7,8 @@ from typing import Any
 
 SORTS = ("relevance", "date")
 
+PARSE_SECONDS = 600.0  # a file whose parsing takes longer is reported as failed
+
 
 class IndexError_(Exception):
     """Any failure of the index layer; str() is one line a user can act on."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from flask import Flask, Response
+if TYPE_CHECKING:  # flask is imported by create_app: `gongwen search` never needs it
+    from flask import Flask, Response
 
 # Sent with every response. The pages load scripts and styles from /static only (no inline
 # <script>, event handler or style attribute), so the policy can forbid everything else.
@@ -21,6 +22,8 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py, then test_config."""
+    from flask import Flask
+
     from search_app import api, archive, cite_views, errors, files, store, views
     from search_app.config import default_config
 

@@ -10,24 +10,19 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
-import waitress
 
-from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_index
+from index import (PARSE_SECONDS, SORTS, Index, IndexError_, QueryError, is_index, open_index,
+                   setup_analysis)
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
-from search_app import create_app
 from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
-from search_app.citations import with_links
 from search_app.config import default_config
-from search_app.errors import one_line
-from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
 from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
                                 setup_server_logging)
-from search_app.store import close_index, get_store, prepare_analysis
 from search_app.terminal import terminal_json, terminal_line, terminal_text
 from search_app.textformat import format_document, format_results
 
@@ -35,7 +30,28 @@ DEFAULT_INDEX = Path("instance") / "index"
 INDEX_HELP = ("索引目录。未给出时使用环境变量 GONGWEN_INDEX；"
               "两者都没有时使用当前目录下的 ./instance/index。")
 F = TypeVar("F", bound=Callable[..., Any])
+# issue 14: `gongwen search` and `show` import neither Flask nor waitress (they are imported
+# by the commands that serve or build), and read jieba's dictionary from its cache on demand.
 LIMITS = ServerLimits()
+
+
+def one_line(text: str) -> str:
+    """search_app.errors.one_line, imported when an error is shown (it brings Flask)."""
+    from search_app.errors import one_line as first_line
+
+    return first_line(text)
+
+
+def index_exists(path: Path) -> bool:
+    """True if an index (of any version) is at path."""
+    return is_index(path)
+
+
+def prepare_analysis() -> None:
+    """search_app.store.prepare_analysis, for the commands that index or serve."""
+    from search_app.store import prepare_analysis as prepare
+
+    prepare()
 
 
 class CliError(click.ClickException):
@@ -77,7 +93,7 @@ def opened_index(index_path: Path) -> Iterator[Index]:
     if not index_exists(index_path):
         raise CliError(f"找不到索引：{index_path}"
                        "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
-    prepare_analysis()
+    setup_analysis(lazy=True)  # a few lookups, not the whole dictionary
     index = open_index(index_path)
     try:
         yield index
@@ -144,6 +160,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path,
         if not paths:
             _save_measures(index_path, declared, measures_file)
             return
+    from search_app.indexing import ingest_into_index
+
     prepare_analysis()
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
@@ -268,6 +286,8 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
     """gongwen show DOC_ID : one document's metadata and sections."""
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
+        from search_app.citations import with_links  # Flask's url_for: only for --json
+
         # issue 12: GB/T 7714 citation objects, citations resolved, cited_by, related
         payload = with_links(index, doc, document_json(doc, base_url)) \
             if doc is not None and as_json else None
@@ -304,6 +324,12 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
           connection_limit: int, channel_timeout: int, backlog: int,
           waitress_defaults: bool) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
+    import waitress
+
+    from search_app import create_app
+    from search_app.indexing import bundled_corpus, ingest_into_index
+    from search_app.store import close_index, get_store
+
     prepare_analysis()
     if not index_exists(index_path):
         source = corpus or bundled_corpus()
@@ -357,6 +383,8 @@ def _applied(limits: ServerLimits) -> dict[str, Any]:
 @domain_errors
 def optimize(index_path: Path, wait: bool) -> None:
     """gongwen optimize : merge every segment of the index into one."""
+    from index import optimize_index
+
     if not index_exists(index_path):
         raise CliError(f"找不到索引：{index_path}"
                        "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")

@@ -7,9 +7,6 @@ import io
 from collections.abc import Iterator
 from typing import Callable
 
-import openpyxl
-import rispy
-
 from index import DocumentHit, Index, SearchRequest
 from ingest.model import Document, Passage
 from search_app.citation import Citation, cite
@@ -64,6 +61,8 @@ def to_csv(rows: Iterator[tuple[str, ...]]) -> bytes:
 
 
 def to_xlsx(rows: Iterator[tuple[str, ...]]) -> bytes:
+    import openpyxl  # on first export: a search from the shell does not load it (issue 14)
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "检索结果"
@@ -105,14 +104,15 @@ def to_ris(items: list[tuple[Document, Citation]]) -> bytes:
         if c.page is not None:
             entry["start_page"] = str(c.page)
         entries.append(entry)
-    return rispy.dumps(entries, implementation=_RisWriter).encode("utf-8")
+    import rispy  # on first export, like openpyxl
 
+    class RisWriter(rispy.RisWriter):
+        """rispy's writer without its "1." line before each record (not an RIS tag)."""
 
-class _RisWriter(rispy.RisWriter):
-    """rispy's writer without its "1." line before each record (not an RIS tag)."""
+        def set_header(self, count: int) -> str:
+            return ""
 
-    def set_header(self, count: int) -> str:
-        return ""
+    return rispy.dumps(entries, implementation=RisWriter).encode("utf-8")
 
 
 def citations(docs: list[tuple[Document, Passage | None]], base_url: str,

@@ -31,6 +31,7 @@ from typing import Iterator, NamedTuple
 import jieba
 from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
 
+from index.analysis import dictionary
 from index.types import IndexError_
 from ingest.model import cjk_fold_table
 
@@ -57,6 +58,8 @@ class _AnalysisState:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.loaded: list[tuple[Path, str]] = []  # (path, sha256 of its entries)
+        self.entries: list[tuple[str, int, str | None]] = []  # every loaded entry, in order
+        self.lazy = False  # jieba reads its frequencies from the cache on demand
 
 
 _STATE = _AnalysisState()
@@ -81,20 +84,40 @@ def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
     return entries
 
 
-def setup_analysis(userdict: Path | None = None) -> None:
-    """Load jieba and the domain dictionary once per process (idempotent)."""
+def setup_analysis(userdict: Path | None = None, *, lazy: bool = False,
+                   cache_dir: Path | None = None) -> None:
+    """Load jieba and the domain dictionary once per process (idempotent).
+
+    lazy: a process that cuts little text (one search from the shell) reads jieba's
+    frequencies from the cache on demand (index/analysis/dictionary.py); a later call
+    without lazy loads the whole dictionary. cache_dir: where the cache is kept.
+    """
     path = (userdict or DEFAULT_USERDICT).resolve()
     with _STATE.lock:
+        jieba.setLogLevel(logging.WARNING)
+        if _STATE.lazy and not lazy:
+            _reload_full(cache_dir)
         if any(p == path for p, _ in _STATE.loaded):
             return
         entries = read_userdict(path)
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        for word, freq, tag in entries:
-            jieba.add_word(word, freq, tag)
+        if _STATE.lazy:  # a second dictionary: tokens come from the whole one again
+            _reload_full(cache_dir)
+        if lazy and not jieba.dt.initialized:
+            _STATE.lazy = dictionary.load_lazy(entries, cache_dir)
+        else:
+            dictionary.load_full(entries, cache_dir)
         digest = hashlib.sha256(repr(entries).encode("utf-8")).hexdigest()
         _STATE.loaded.append((path, digest))
+        _STATE.entries += entries
         _line_tokens.cache_clear()
+
+
+def _reload_full(cache_dir: Path | None) -> None:
+    """Replace the on-demand table by jieba's whole dictionary and every loaded entry."""
+    jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
+    dictionary.load_full(_STATE.entries, cache_dir)
+    _STATE.lazy = False
+    _line_tokens.cache_clear()
 
 
 def ensure_analysis() -> None:

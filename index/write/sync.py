@@ -33,11 +33,10 @@ from index.write.workers import Task, init_worker, run_task
 from ingest.batch import (SourceGroup, SourceList, find_sources, group_digest, group_sources,
                           hash_file, part_count)
 from ingest.batch import DEFAULT_LIMITS, Limits
+from index.types import PARSE_SECONDS
 from ingest.model import ParseError
 
 __all__ = ["Failure", "SyncReport", "sync_paths", "PARSE_SECONDS"]
-
-PARSE_SECONDS = 600.0  # a file whose parsing takes longer is reported as failed
 
 
 @dataclass(frozen=True)
