@@ -22,6 +22,7 @@ MIN_DPI, MAX_DPI = 200, 300
 PAGE_SECONDS = 180  # one page; the batch's own --parse-seconds limit applies on top
 LINE_HEIGHT = 48  # px: tesseract misreads very large type; such lines are read again at this size
 MIN_CONFIDENCE = 40  # a line read with less is a drawing, a seal or specks, not text
+RED_MARGIN = 60  # red channel above green and blue by this much: red ink, not grey or black
 OCR_NOTE = "OCR 识别文本，引用前请核对原件"
 _INSTALL = "请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim"
 
@@ -90,7 +91,7 @@ def ocr_page(path: Path, page: Any, number: int, psm: int = PSM) -> list[OcrLine
     import pytesseract
 
     dpi = page_dpi(page)
-    image = page.to_image(resolution=dpi).original.convert("L")
+    image = without_red_ink(page.to_image(resolution=dpi).original)
     try:
         data = pytesseract.image_to_data(image, lang=LANG, config=f"--psm {psm}",
                                          output_type=pytesseract.Output.DICT,
@@ -111,7 +112,23 @@ def ocr_page(path: Path, page: Any, number: int, psm: int = PSM) -> list[OcrLine
     return _snap_sizes(lines)
 
 
-def _line_boxes(data: dict[str, list]) -> list[tuple[int, int, int, int, float, str]]:
+def without_red_ink(image: Any) -> Any:
+    """The page in grey with red ink (seals, red rules) turned white: a 公文's seal lies over
+    its 落款 and date, which tesseract then cannot read. Black over red stays black."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    red = (rgb[..., 0] > 110) & (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2]) > RED_MARGIN)
+    grey = np.asarray(image.convert("L")).copy()
+    grey[red] = 255
+    return Image.fromarray(grey)
+
+
+Box = tuple[int, int, int, int, float, str]  # x0, top, x1, bottom, word height, text
+
+
+def _line_boxes(data: dict[str, list]) -> list[Box]:
     """tesseract's words grouped into lines: (x0, top, x1, bottom, word height, text)."""
     groups: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
@@ -129,7 +146,23 @@ def _line_boxes(data: dict[str, list]) -> list[tuple[int, int, int, int, float, 
         letters = [i for i in ids if any(c.isalnum() for c in data["text"][i])] or ids
         height = statistics.median(data["height"][i] for i in letters)  # not a comma's height
         boxes.append((x0, top, x1, bottom, height, " ".join(data["text"][i] for i in ids)))
-    return sorted(boxes, key=lambda b: (b[1], b[0]))
+    return _merge_overlaps(sorted(boxes, key=lambda b: (b[1], b[0])))
+
+
+def _merge_overlaps(boxes: list[Box]) -> list[Box]:
+    """Two boxes on one baseline that overlap (财政部文 | 部文件, large type read in two
+    pieces) are one line: their union, read again as one when it is large."""
+    out: list[Box] = []
+    for box in boxes:
+        if out:
+            x0, top, x1, bottom, height, text = out[-1]
+            shared = min(bottom, box[3]) - max(top, box[1])
+            if shared > 0.5 * min(bottom - top, box[3] - box[1]) and box[0] < x1 and box[2] > x0:
+                out[-1] = (min(x0, box[0]), min(top, box[1]), max(x1, box[2]),
+                           max(bottom, box[3]), max(height, box[4]), f"{text} {box[5]}")
+                continue
+        out.append(box)
+    return out
 
 
 def _read_line(image: Any, box: tuple[int, int, int, int], height: float) -> str:
@@ -192,6 +225,15 @@ def _full_width(text: str) -> str:
     return "".join(out)
 
 
+_STUTTER = re.compile(r"[<>](?=[《》])|(?<=[《》])[<>]")
+
+
+def _angle_quotes(text: str) -> str:
+    """《》 that tesseract read twice (规划>》) or as ASCII (<规划>): one 《 or 》 each."""
+    text = _STUTTER.sub("", text)
+    return re.sub(f"<(?=[{CJK}])", "《", re.sub(f"(?<=[{CJK}])>", "》", text))
+
+
 def _quotes(text: str, opened: bool) -> tuple[str, bool]:
     """Double quotes (tesseract confuses “, ” and \") set by what stands around them, else by
     alternation; `opened` carries an open quote over from the line before."""
@@ -221,7 +263,7 @@ def clean_ocr_lines(texts: list[str]) -> list[str]:
         if _PAGE_NUMBER.fullmatch(text):
             out.append(text.replace("一", "—"))  # — 3 — read as 一 3 一: still a page number
             continue
-        text, opened = _quotes(_full_width(text), opened)
+        text, opened = _quotes(_full_width(_angle_quotes(text)), opened)
         out.append(_DOUBLED.sub(r"\1", normalize_inline(text)))  # a speck read as a second comma
     return out
 

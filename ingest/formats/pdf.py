@@ -185,4 +185,4 @@ def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Docu
     lines, ocr_pages = read_pdf(path, data)
     blocks, page_tops = paragraphs(lines)
     blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
-    return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=layout_title(lines)), source), ocr_pages)]
+    return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=layout_title(lines, ocr_pages)), source), ocr_pages)]

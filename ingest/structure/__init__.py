@@ -118,7 +118,8 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         if value is not None:
             fields[name] = value
     if hints.layout_title and hints.title is None and fields["doc_type"] != "bulletin" \
-            and hints.layout_title != fields["title"]:
+            and hints.layout_title != fields["title"] \
+            and not _completes(fields["title"], hints.layout_title):
         fields["title"] = hints.layout_title
         fields["kind"] = kind_of(hints.layout_title) or fields.get("kind")
         fields["issuer"] = issuer_from_title(hints.layout_title) or fields.get("issuer")
@@ -142,6 +143,14 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
                     references=find_references(texts, {bulletin.name} if bulletin else set()),
                     extra={**_facts(texts), **extra, **dict(hints.extra)})
+
+
+def _completes(title: str, layout: str) -> bool:
+    """The 公文's title is the layout's first lines and the rest (a scan's lines in sizes that
+    differ by a few points are not grouped): keep the whole title."""
+    title, layout = (re.sub(r"\s", "", t) for t in (title, layout))
+    return len(title) > len(layout) and title.startswith(layout) and kind_of(title) is not None \
+        and kind_of(layout) is None
 
 
 def _as_gongwen(fields: dict[str, Any], blocks: Sequence[Block]) -> None:
@@ -188,7 +197,8 @@ def _table_hints(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]
     if not info:
         return hints, blocks
     number = info.get("doc_number")
-    number = normalize_doc_number(number) or number if number else None
+    if number:  # a label the table does not know may follow on the same line: 3号信息类别：…
+        number = (find_doc_numbers(number) or [number])[0]
     found = {"title": info.get("title"), "issuer": info.get("issuer"), "doc_number": number,
              "date": parse_date(info.get("date_written", "")),
              "doc_type": "policy" if number or info.get("issuer") else None}
