@@ -12,7 +12,8 @@ from ..normalize import (Block, heading_level, is_distribution_line, normalize_i
 from .bulletin import Masthead, parse_masthead
 from .common import (effective_date, find_doc_numbers, find_references, fold_radicals, kind_of,
                      normalize_doc_number, parse_date, split_recipients)
-from .gongwen import GongwenParts, issuer_from_title, parse_gongwen, signed
+from .gongwen import (GongwenParts, complete_issuer, interpreting_organ, issuer_from_title,
+                      parse_gongwen, signed)
 from .infotable import info_table
 from .sections import build_sections
 
@@ -136,6 +137,9 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     if fields["doc_type"] == "policy":
         fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
     texts = [p.text for section in fields["sections"] for p in section.passages]
+    if fields["doc_type"] in ("policy", "other"):
+        fields["issuer"] = complete_issuer(fields.get("issuer"), [b.text for b in blocks]) \
+            or interpreting_organ(texts)
     bulletin = fields.get("bulletin")
     in_force = effective_date(texts) if fields["doc_type"] == "policy" else None
     if in_force is not None:
