@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ingest import parse_file
 from ingest.ocr import clean_ocr_lines
-from render import Para, render_pdf
+from render import Para, bulletin_paras, render_pdf
 from test_metadata import BODY, RED
+from web_support import BULLETIN_TITLE
 
 needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"),
                                      reason="tesseract is not installed (Debian tesseract-ocr)")
@@ -70,6 +72,23 @@ def test_seal_over_the_date_and_red_header_on_a_colour_scan(tmp_path: Path) -> N
     assert doc.ocr_pages == (1,)
     assert doc.title == "示例省教育厅关于进一步加强高等学校教学管理工作的通知"
     assert (doc.doc_number, doc.date, doc.kind) == ("示教发〔2021〕7号", dt.date(2021, 10, 27), "通知")
+
+
+@needs_tesseract
+def test_a_red_masthead_on_a_colour_scan_is_still_read(tmp_path: Path) -> None:
+    """Red ink is taken off the page for the text under a seal; large red type is read apart."""
+    import pypdfium2 as pdfium
+
+    paras = [replace(p, color=RED) if p.text == "改革快报" else p for p in bulletin_paras()]
+    printed = render_pdf(tmp_path / "printed.pdf", paras).path
+    source = pdfium.PdfDocument(printed)
+    source[0].render(scale=DPI / 72).to_pil().convert("RGB").save(
+        tmp_path / "scan.pdf", "PDF", resolution=DPI)
+    source.close()
+    (doc,) = parse_file(tmp_path / "scan.pdf")
+    assert doc.bulletin is not None and doc.title == BULLETIN_TITLE
+    assert (doc.bulletin.name, doc.bulletin.year, doc.bulletin.number, doc.date) == (
+        "改革快报", 2021, 12, dt.date(2021, 6, 22))
 
 
 @pytest.mark.parametrize("read, meant", [
