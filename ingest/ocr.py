@@ -23,8 +23,8 @@ PAGE_SECONDS = 180  # one page; the batch's own --parse-seconds limit applies on
 LINE_HEIGHT = 48  # px: tesseract misreads very large type; such lines are read again at this size
 MIN_CONFIDENCE = 40  # a line read with less is a drawing, a seal or specks, not text
 RED_SHARE = 0.001  # of the page's pixels: less is specks, not a seal or a red header
-RED_MARGIN = 60
-RED_CONFIDENCE = 60  # a red line read with less is a seal's letters or a condensed header garbled  # red channel above green and blue by this much: red ink, not grey or black
+RED_MARGIN = 60  # red channel above green and blue by this much: red ink, not grey or black
+RED_CONFIDENCE = 60  # a red line read with less is a seal's letters or a condensed header garbled
 OCR_NOTE = "OCR 识别文本，引用前请核对原件"
 _INSTALL = "请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim"
 
@@ -120,6 +120,7 @@ def ocr_page(path: Path, page: Any, number: int, psm: int = PSM) -> list[OcrLine
 
 
 def _read_boxes(image: Any, psm: int) -> list[Box]:
+    """The image's lines as tesseract finds them."""
     import pytesseract
 
     return _line_boxes(pytesseract.image_to_data(image, lang=LANG, config=f"--psm {psm}",
