@@ -80,8 +80,22 @@ def compare(url: str, index: Path, queries: list[str]) -> list[str]:
             want = json.loads(json.dumps(ix.search(req).to_dict(), ensure_ascii=False))
             if body != want:
                 out.append(f"  {q}: server {body['total']} {[h['doc_id'] for h in body['results']][:5]}"
-                           f" fresh {want['total']} {[h['doc_id'] for h in want['results']][:5]}")
+                           f" fresh {want['total']} {[h['doc_id'] for h in want['results']][:5]}"
+                           f"; first difference at {first_difference(body, want)}")
     return out
+
+
+def first_difference(a: object, b: object, path: str = "") -> str:
+    """Where two JSON answers first part: a key path and both values, cut short."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return first_difference(a.get(key), b.get(key), f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return first_difference(x, y, f"{path}[{i}]")
+    return f"{path or '.'}: server {str(a)[:160]!r} fresh {str(b)[:160]!r}"
 
 
 def main() -> None:

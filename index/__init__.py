@@ -6,11 +6,15 @@ segments), search/ (query to hits); at the top what both share: types, schema, l
 """
 from index.analysis import setup_analysis
 from index.layout import is_index
+from index.originals import original_file
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
 from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, PassageHit, QueryError,
                          SearchRequest, SearchResults)
+from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry, IssueNeighbours,
+                         IssuerGroup, MeasuresCatalogue, Mention, PolicyEntry, Series,
+                         SeriesSummary, SeriesYear, StatedCount)
 from index.write.merge import by_record_count, tiered
 from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
 from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
@@ -19,4 +23,8 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
-           "segment_sizes", "tiered", "by_record_count"]
+           "segment_sizes", "tiered", "by_record_count",
+           # issue 12: the archive
+           "IssueEntry", "SeriesSummary", "SeriesYear", "Series", "IssueNeighbours", "Mention",
+           "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
+           "StatedCount", "MeasuresCatalogue", "original_file"]

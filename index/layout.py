@@ -6,6 +6,7 @@ The folder a user names holds::
     g000001/             one complete whoosh index (a "generation")
     staging/             segments being built by a batch, not yet part of any generation
     write.lock           held (flock) by the one process writing a batch
+    files/               the original files, content-addressed (index/originals.py)
 
 Readers open the generation the pointer names. ``--rebuild`` builds the next generation beside
 the live one and replaces the pointer with os.replace, so a reader sees either the old index or
@@ -41,6 +42,7 @@ META_FILE = POINTER
 INDEX_NAME = "MAIN"
 LOCK_FILE = "write.lock"
 STAGING = "staging"
+ORIGINALS = "files"  # index.originals: the original files, by SHA-256
 _GENERATION = re.compile(r"^g(\d{6})$")
 # What a pre-generation index (whoosh files in the folder itself) left behind.
 _LEGACY = re.compile(r"^(_?MAIN_.*|MAIN_WRITELOCK|MAIN\.tmp)$")
@@ -147,7 +149,7 @@ def next_generation(root: Path) -> str:
 
 def is_ours(root: Path, name: str) -> bool:
     """True for the names this module puts in an index folder (left over by a killed run)."""
-    return bool(_GENERATION.match(name) or name in (POINTER, LOCK_FILE, STAGING)
+    return bool(_GENERATION.match(name) or name in (POINTER, LOCK_FILE, STAGING, ORIGINALS)
                 or (name.startswith(f".{POINTER}.") and name.endswith(".tmp")))
 
 

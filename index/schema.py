@@ -16,20 +16,22 @@ from typing import Any
 
 import jieba
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
 from index.analysis.terms import ranking_fields
+from index.cards import document_card
 from index.positions import PackedPositions
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 4  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
-# 4: no passage records, packed positions
+SCHEMA_VERSION = 6  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+# 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
+# 6: originals (the kept files each document names)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -65,7 +67,9 @@ def build_schema() -> Schema:
         issue=KEYWORD,  # ranking (issue 3): 2021年第12期 第12期 总第38期
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
         work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
+        originals=KEYWORD,  # the sha256 of every original file: which kept files are still named
         doc=STORED,
+        card=COLUMN(),  # issue 12: series, issues and the catalogue read this (index.cards)
     )
 
 
@@ -102,6 +106,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "date": int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
         "sample": doc.sample,
         "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
+        "card": document_card(doc),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
     if doc.kind:
@@ -114,6 +119,9 @@ def document_record(doc: Document) -> dict[str, Any]:
         record["source_path"] = doc.source.path
         if doc.source.sha256:
             record["source_sha256"] = doc.source.sha256
+    kept = " ".join(s.sha256 for s in doc.originals if s.sha256)
+    if kept:
+        record["originals"] = kept
     return record
 
 

@@ -92,3 +92,227 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "page": self.page,
                 "per_page": self.per_page, "expansions": list(self.expansions),
                 "facets": self.facets, "results": [h.to_dict() for h in self.hits]}
+
+
+# -- the archive: series of issues and the measures catalogue (issue 12) ---------------------
+
+@dataclass(frozen=True)
+class IssueEntry:
+    """One issue of a bulletin series, as its list shows it."""
+
+    doc_id: str
+    year: int | None
+    number: int | None  # 第12期
+    total_number: int | None  # 总第38期
+    date: dt.date | None
+    title: str  # the lead article's title
+    sample: bool = False
+    supplement: bool = False  # 增刊
+
+    @property
+    def label(self) -> str:
+        """增刊 2021年第1期（总第38期）, as printed."""
+        parts = "增刊" if self.supplement else ""
+        if self.number is not None:
+            parts += f"{self.year}年第{self.number}期" if self.year else f"第{self.number}期"
+        if self.total_number is not None:
+            parts += f"（总第{self.total_number}期）"
+        return parts or "期号不详"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "year": self.year, "number": self.number,
+                "total_number": self.total_number,
+                "date": self.date.isoformat() if self.date else None, "title": self.title,
+                "label": self.label, "sample": self.sample, "supplement": self.supplement}
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """A bulletin series: 刊名 + 编印单位, how many issues and the latest."""
+
+    series_id: str
+    name: str
+    office: str | None
+    issues: int
+    latest: IssueEntry
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"series_id": self.series_id, "name": self.name, "office": self.office,
+                "issues": self.issues, "latest": self.latest.to_dict()}
+
+
+@dataclass(frozen=True)
+class SeriesYear:
+    """The regular issues of one year, oldest first, and the numbers missing among them."""
+
+    year: int | None
+    issues: tuple[IssueEntry, ...]
+    missing: tuple[int, ...] = ()  # 期号 absent between 1 and the highest held
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "issues": [i.to_dict() for i in self.issues],
+                "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series in full: its years (newest first) and its 增刊 apart."""
+
+    summary: SeriesSummary
+    years: tuple[SeriesYear, ...]
+    supplements: tuple[IssueEntry, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.summary.to_dict(), "years": [y.to_dict() for y in self.years],
+                "supplements": [s.to_dict() for s in self.supplements]}
+
+
+@dataclass(frozen=True)
+class IssueNeighbours:
+    """The issues before and after one bulletin in its series."""
+
+    series_id: str
+    name: str
+    previous: IssueEntry | None
+    next: IssueEntry | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"series_id": self.series_id, "name": self.name,
+                "previous": self.previous.to_dict() if self.previous else None,
+                "next": self.next.to_dict() if self.next else None}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A passage of a document that cites a title in 《…》."""
+
+    doc_id: str
+    title: str  # of the citing document
+    issue: str | None  # 《改革快报》2021年第12期 when a bulletin cites
+    passage_id: str | None
+    snippet: str  # the sentence around the citation
+    sample: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "issue": self.issue,
+                "passage_id": self.passage_id, "snippet": self.snippet, "sample": self.sample}
+
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    """A policy document of the collection in the catalogue, with who cites it."""
+
+    doc_id: str
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    date: dt.date | None
+    kind: str | None
+    sample: bool
+    mentions: tuple[Mention, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "doc_number": self.doc_number,
+                "issuer": self.issuer, "date": self.date.isoformat() if self.date else None,
+                "kind": self.kind, "sample": self.sample,
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class IssuerGroup:
+    """The policy documents of one issuer, under its level (省级, 州（市）级 …)."""
+
+    level: str
+    issuer: str
+    entries: tuple[PolicyEntry, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "issuer": self.issuer,
+                "entries": [e.to_dict() for e in self.entries]}
+
+
+@dataclass(frozen=True)
+class DeclaredMeasure:
+    """One row of an office's own list of measures (序号, 文件名称, 发文字号, 出台单位, 出台时间)."""
+
+    number: str
+    title: str
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None  # as the office wrote it
+    sample: bool = False  # a row written for the demo
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "doc_number": self.doc_number,
+                "issuer": self.issuer, "date": self.date, "sample": self.sample}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DeclaredMeasure:
+        return cls(str(d["number"]), d["title"], d.get("doc_number"), d.get("issuer"),
+                   d.get("date"), bool(d.get("sample")))
+
+
+@dataclass(frozen=True)
+class DeclaredMatch:
+    """A declared measure and its document in the index (None: 未收录), and who cites it."""
+
+    measure: DeclaredMeasure
+    doc_id: str | None
+    matched_by: str | None  # 发文字号 | 标题
+    mentions: tuple[Mention, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.measure.to_dict(), "doc_id": self.doc_id, "matched_by": self.matched_by,
+                "status": "已收录" if self.doc_id else "未收录",
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class CitedTitle:
+    """A title cited in 《…》 that no document of the index carries: 未收录."""
+
+    title: str
+    doc_number: str | None
+    mentions: tuple[Mention, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "doc_number": self.doc_number, "status": "未收录",
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class StatedCount:
+    """A count of measures a bulletin states, with its breakdown: 24 = 6 + 2 + 16."""
+
+    doc_id: str
+    title: str
+    issue: str | None
+    total: int
+    parts: tuple[tuple[str, int], ...]
+    sample: bool = False
+
+    @property
+    def adds_up(self) -> bool:
+        return bool(self.parts) and sum(n for _, n in self.parts) == self.total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "issue": self.issue,
+                "total": self.total, "parts": [{"issuer": w, "count": n} for w, n in self.parts],
+                "adds_up": self.adds_up, "sample": self.sample}
+
+
+@dataclass(frozen=True)
+class MeasuresCatalogue:
+    """The policy documents by level and issuer, the office's list matched, cited titles
+    the index lacks, and the counts bulletins state."""
+
+    groups: tuple[IssuerGroup, ...]
+    declared: tuple[DeclaredMatch, ...] = ()
+    unindexed: tuple[CitedTitle, ...] = ()
+    stated: tuple[StatedCount, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"groups": [g.to_dict() for g in self.groups],
+                "declared": [d.to_dict() for d in self.declared],
+                "unindexed": [c.to_dict() for c in self.unindexed],
+                "stated": [s.to_dict() for s in self.stated]}

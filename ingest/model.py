@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 DOC_TYPES = ("bulletin", "policy", "other")
 
@@ -61,15 +61,32 @@ class Passage:
     page: int | None = None  # 1-based page of the passage's first character (PDF only)
     section_path: tuple[str, ...] = ()  # headings from the outermost down
     ocr: bool = False  # read by OCR from a page image: check against the original before citing
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows of cells; then text is table_text(rows)
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "page": self.page,
-                "section_path": list(self.section_path), "ocr": self.ocr}
+                "section_path": list(self.section_path), "ocr": self.ocr,
+                "rows": [list(row) for row in self.rows]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Passage:
         return cls(id=d["id"], text=d["text"], page=d.get("page"),
-                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")))
+                   section_path=tuple(d.get("section_path") or ()), ocr=bool(d.get("ocr")),
+                   rows=tuple(tuple(row) for row in d.get("rows") or ()))
+
+
+# Between a table's cells in its searchable text (rows are lines). Full-width, so that normalizing
+# keeps it and no space is needed around it; the tokenizers drop it as punctuation.
+CELL_SEPARATOR = "｜"
+
+
+def table_text(rows: Sequence[Sequence[str]]) -> str:
+    """A table as text: one row a line, cells parted by ｜ (empty cells kept, so cells line up)."""
+    return "\n".join(CELL_SEPARATOR.join(row) for row in rows)
 
 
 @dataclass(frozen=True)
@@ -188,25 +205,6 @@ class Document:
     def text(self) -> str:
         return "\n".join(p.text for p in self.passages())
 
-    def citation(self, passage: Passage | None = None) -> str:
-        """A citation a member of staff can paste: source, issue, date and page."""
-        parts = []
-        if self.bulletin is not None:
-            parts.append(f"《{self.bulletin.name}》{self.bulletin.issue_label}")
-            parts.append(_book_title(self.title))
-            if self.bulletin.office:
-                parts.append(self.bulletin.office)
-        else:
-            parts.append(_book_title(self.title))
-            for value in (self.doc_number, self.issuer):
-                if value:
-                    parts.append(value)
-        if self.date is not None:
-            parts.append(f"{self.date.year}年{self.date.month}月{self.date.day}日")
-        if passage is not None and passage.page is not None:
-            parts.append(f"第{passage.page}页")
-        return "，".join(parts)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of GET /api/documents/<doc_id> and `gongwen show --json`."""
         return {
@@ -222,7 +220,6 @@ class Document:
             "references": [r.title for r in self.references],
             "citations": [{"title": r.title, "doc_number": r.doc_number} for r in self.references],
             "sections": [s.to_dict() for s in self.sections],
-            "citation": self.citation(),
             "sample": self.sample,
             "source": ({"path": self.source.path, "format": self.source.format,
                         "sha256": self.source.sha256} if self.source else None),
@@ -257,11 +254,6 @@ class Document:
             extra=dict(d.get("extra") or {}),
             ocr_pages=tuple(d.get("ocr_pages") or ()),
         )
-
-
-def _book_title(title: str) -> str:
-    """《title》, with title marks inside it turned into 〈〉 as Chinese usage requires."""
-    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 class ParseError(Exception):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from .model import Document, cjk_fold_table
+from .model import Document, cjk_fold_table, table_text
 
 # Han ideographs (with 〇), kana and radicals: scripts that are written without spaces.
 CJK = "\u2e80-\u2fff\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -131,6 +131,13 @@ class Block:
     text: str
     page: int | None = None
     heading_hint: int | None = None  # from a Word heading style: 0 title, 1..4 heading level
+    rows: tuple[tuple[str, ...], ...] = ()  # a table (text is its table_text): never a heading
+
+
+def table_block(rows: Sequence[Sequence[str]], page: int | None = None) -> Block:
+    """A table as one block; its cells already normalized."""
+    kept = tuple(tuple(row) for row in rows)
+    return Block(table_text(kept), page, rows=kept)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ def repair_page_breaks(blocks: Sequence[Block],
     joins: list[Join] = []
     for block in blocks:
         if out and (candidate is None or candidate(out[-1], block)) \
-                and continues(out[-1].text, block.text):
+                and not out[-1].rows and not block.rows and continues(out[-1].text, block.text):
             prev = out[-1]
             joins.append(Join(prev.text, block.text))
             out[-1] = replace(prev, text=normalize_inline(join_lines(prev.text, block.text)))

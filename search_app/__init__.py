@@ -21,7 +21,7 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py, then test_config."""
-    from search_app import api, errors, store, views
+    from search_app import api, archive, cite_views, errors, files, store, views
     from search_app.config import default_config
 
     app = Flask(__name__, instance_relative_config=True)
@@ -43,6 +43,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(archive.bp)
+    app.register_blueprint(archive.api_bp)
+    app.register_blueprint(cite_views.bp)  # issue 12: permalinks, exports
+    app.register_blueprint(files.bp)  # issue 12: the original files
     app.after_request(_security_headers)
     return app
 

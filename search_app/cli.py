@@ -16,9 +16,13 @@ from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_in
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
+from search_app.citation import cite, document_json
+from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
 from search_app.config import default_config
 from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
+from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
+from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
 from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
                                 setup_server_logging)
@@ -96,9 +100,13 @@ def cli() -> None:
 @cli.command(help="同步索引与 PATH（文件或目录）中的文档：新文件加入，改过的文件替换其旧文档，"
                   "未变的文件跳过（按文件内容的 SHA-256 判断）。索引不存在时自动建立。"
                   "有文件失败时退出状态为 1。")
-@click.argument("paths", nargs=-1, required=True,
+@click.argument("paths", nargs=-1, required=False,
                 type=click.Path(exists=True, path_type=Path))
 @index_option
+@click.option("--measures", "measures_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="载入本单位的政策措施清单（CSV 或 XLSX，列：序号、文件名称、发文字号、出台单位、"
+                   "出台时间），保存在索引目录中，取代之前载入的清单；可不给 PATH 单独载入。")
 @click.option("--prune", is_flag=True,
               help="删除来源文件已不存在的文档（只限 PATH 之下的文件）。")
 @click.option("--rebuild", is_flag=True,
@@ -122,11 +130,19 @@ def cli() -> None:
               help="一个 .gz 文件或一个 DOCX 的全部成员解压后的上限；超过即判为失败（防压缩炸弹）。")
 @click.pass_context
 @domain_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune: bool,
+def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path,
+           measures_file: Path | None, prune: bool,
            rebuild: bool, wait: bool, report_path: Path | None, quiet: bool,
            jobs: int | None, parse_seconds: float, max_text_mb: float,
            max_inflate_mb: float) -> None:
     """gongwen ingest PATH... : sync the index with the files, print one summary line."""
+    if not paths and measures_file is None:
+        raise click.UsageError("请给出要索引的 PATH（文件或目录），或用 --measures 载入措施清单。")
+    if measures_file is not None:  # issue 12: read it first, so a bad list stops before the batch
+        declared = _read_measures(measures_file)
+        if not paths:
+            _save_measures(index_path, declared, measures_file)
+            return
     prepare_analysis()
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
@@ -141,7 +157,40 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], index_path: Path, prune:
         click.echo(terminal_line(line), err=True)
     if report_path is not None:
         summary.write_report(report_path)
+    if measures_file is not None:
+        _save_measures(index_path, declared, measures_file)
     ctx.exit(0 if summary.ok else 1)
+
+
+def _read_measures(path: Path) -> tuple[Any, ...]:
+    try:
+        return read_measures_file(path)
+    except MeasuresFileError as e:
+        raise CliError(one_line(str(e))) from e
+
+
+def _save_measures(index_path: Path, declared: tuple[Any, ...], source: Path) -> None:
+    save_measures(index_path, declared, source.resolve())
+    samples = sum(1 for m in declared if m.sample)
+    click.echo(f"已载入措施清单：{source}，{len(declared)} 项"
+               + (f"（其中示例 {samples} 项）" if samples else ""))
+
+
+@cli.command(help="政策措施目录：库中政策文件按出台层级与单位分组，载入的本单位措施清单逐项"
+                  "对照索引（已收录／未收录），简报所述措施数量及其构成，以及引用它们的简报段落；"
+                  "--json 输出与 /api/measures 相同的 JSON。")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/measures 相同）。")
+@domain_errors
+def measures(index_path: Path, as_json: bool) -> None:
+    """gongwen measures : the catalogue of policy measures."""
+    declared, source = load_measures(index_path)
+    with opened_index(index_path) as index:
+        found = index.measures_catalogue(declared)
+    if as_json:
+        echo_json({**found.to_dict(), "declared_source": source})
+    else:
+        click.echo(terminal_text(format_catalogue(found, source)))
 
 
 class ProgressBar:
@@ -178,14 +227,27 @@ class ProgressBar:
               help="排序：relevance 相关度，date 日期（新的在前）。")
 @click.option("--page", type=int, default=1, show_default=True, help="页码。")
 @click.option("--no-expand", is_flag=True, help="只检索原词，不同时检索简称与全称、同义词。")
+@click.option("--format", "fmt", type=click.Choice(("csv", "xlsx", "ris", "txt")),
+              help="导出全部结果（最多 1000 篇）：csv/xlsx 结果表，ris/txt 引文（须同时给出 -o）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="导出文件（与 --format 一起使用）。")
+@base_url_option
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
-           year: int | None, sort: str, page: int, no_expand: bool) -> None:
+           year: int | None, sort: str, page: int, no_expand: bool, fmt: str | None = None,
+           output: Path | None = None, base_url: str = BASE_URL) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
     args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
             "expand": "0" if no_expand else None}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
+    if (fmt is None) != (output is None):
+        raise CliError("--format 与 -o 须同时给出：例如 --format csv -o 结果.csv")
+    if fmt is not None and output is not None:  # issue 12: an export instead of the list
+        with opened_index(index_path) as index:
+            n = write_export(index, request, fmt, output, base_url)
+        click.echo(terminal_line(f"已导出 {n} 篇到 {output}"), err=True)
+        return
     with opened_index(index_path) as index:
         results = index.search(request)
     if as_json:
@@ -199,17 +261,18 @@ def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
 @click.argument("doc_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/documents 相同）。")
+@base_url_option
 @domain_errors
-def show(doc_id: str, index_path: Path, as_json: bool) -> None:
+def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL) -> None:
     """gongwen show DOC_ID : one document's metadata and sections."""
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
     if doc is None:
         raise CliError(f"索引中没有文档：{doc_id}")
     if as_json:
-        echo_json(doc.to_dict())
+        echo_json(document_json(doc, base_url))  # issue 12: with GB/T 7714 citation objects
     else:
-        click.echo(terminal_text(format_document(doc)))
+        click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
 
 
 @cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
@@ -298,6 +361,25 @@ def optimize(index_path: Path, wait: bool) -> None:
     click.echo(f"已合并：{r.segments_before} 段 → {r.segments_after} 段，"
                f"{r.bytes_before / 1e6:.1f} MB → {r.bytes_after / 1e6:.1f} MB，"
                f"用时 {r.seconds:.1f} 秒")
+
+
+@cli.command("cite", help="输出一篇文档（或 --passage 指定的段落）的 GB/T 7714—2015 引文。")
+@click.argument("doc_id")
+@click.option("--passage", "passage_id", metavar="ID", help="段落编号（p1、p2 …）：引用该段及其页码。")
+@click.option("--format", "fmt", type=click.Choice(("txt", "json", "ris")), default="txt",
+              show_default=True, help="txt 引文，json 引文及其各部分（同 API），ris 文献管理软件格式。")
+@index_option
+@base_url_option
+@domain_errors
+def cite_command(doc_id: str, passage_id: str | None, fmt: str, index_path: Path,
+                 base_url: str) -> None:
+    """gongwen cite DOC_ID [--passage ID] : a GB/T 7714 citation."""
+    with opened_index(index_path) as index:
+        try:
+            text = citation_output(index, doc_id, passage_id, base_url, fmt)
+        except click.ClickException as e:
+            raise CliError(e.format_message()) from e
+    click.echo(terminal_text(text))
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -49,8 +49,10 @@ class IngestSummary:
         """新增 N，更新 N，未变 N，删除 N，失败 N（写入 D 篇文档）"""
         r = self.report
         head = "重建索引：" if r.rebuilt else ""
+        derived = f"，其中 {r.titles_derived} 篇的标题取自正文" if r.titles_derived else ""
         return (f"{head}新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，"
-                f"删除 {len(r.removed)}，失败 {len(r.failed)}（写入 {r.documents_added} 篇文档）")
+                f"删除 {len(r.removed)}，失败 {len(r.failed)}（写入 {r.documents_added} 篇文档"
+                f"{derived}）")
 
     def failure_lines(self) -> list[str]:
         """One line per failed file: 失败: <path>: <reason>."""
@@ -89,6 +91,7 @@ class IngestSummary:
             "skipped": [{"path": f.path, "reason": f.reason} for f in r.skipped],
             "warnings": [{"path": w.path, "warnings": list(w.warnings)} for w in r.warnings],
             "documents": {"added": r.documents_added, "removed": r.documents_removed},
+            "titles_derived": r.titles_derived,  # documents added titled from their text
         }
 
     def write_report(self, path: Path) -> None:

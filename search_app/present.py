@@ -14,7 +14,8 @@ SORT_LABELS = {"relevance": "相关度", "date": "日期"}
 SAMPLE_BADGE = "示例文档，请勿引用"
 RECIPIENT_ORDER = ("主送", "报", "送", "发", "抄送")
 EXTRA_LABELS = {"index_number": "索引号", "topic": "主题分类", "keywords": "主题词",
-                "publish_date": "发布日期", "policy_measures": "配套政策措施（项）"}
+                "publish_date": "发布日期", "policy_measures": "配套政策措施（项）",
+                "policy_measures_breakdown": "其中", "supplement": "刊别"}
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -90,4 +91,7 @@ def _extra_value(key: str, value: str) -> str:
             return cn_date(value)
         except ValueError:
             pass  # not an ISO date: show it as written
+    if key == "policy_measures_breakdown":  # 州委、州政府：6；… → 州委、州政府6项，…
+        return "，".join(f"{who}{n}项" for who, _, n in
+                        (part.rpartition("：") for part in value.split("；")))
     return value

@@ -35,7 +35,7 @@ def format_results(results: SearchResults) -> str:
     return "\n".join(lines)
 
 
-def format_document(doc: Document) -> str:
+def format_document(doc: Document, citation: str | None = None) -> str:
     """Metadata lines, then every section heading and passage with its id and page."""
     lines = [doc.title]
     if doc.sample:
@@ -47,12 +47,17 @@ def format_document(doc: Document) -> str:
         else:
             lines.append(f"{label}：{value}")
     lines.append(f"doc_id：{doc.doc_id}")
-    lines.append(f"引用：{doc.citation()}")
+    if citation:
+        lines.append(f"引用：{citation}")
     for section in doc.sections:
         lines.append("")
         if section.heading:
             lines.append(section.heading)
         for passage in section.passages:
             where = " ".join(x for x in (passage.id, page_label(passage.page)) if x)
+            if passage.rows:  # a table: one row a line, cells parted by ｜
+                lines.append(f"  [{where}] 表格（{len(passage.rows)} 行）")
+                lines += [f"    {line}" for line in passage.text.split("\n")]
+                continue
             lines.append(f"  [{where}] {passage.text}")
     return "\n".join(lines)

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index import QueryError, SearchResults
-from search_app import present
+from search_app import archive, present
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
+from search_app.tablecells import table_cells
 
 bp = Blueprint("views", __name__)
 
@@ -23,6 +24,7 @@ bp.add_app_template_filter(present.type_label, "type_label")
 bp.add_app_template_filter(present.page_label, "page_label")
 bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
 bp.add_app_template_global(present.repeat_label, "repeat_label")
+bp.add_app_template_global(table_cells, "table_cells")
 
 
 @bp.app_template_global()
@@ -45,6 +47,7 @@ def search() -> tuple[str, int]:
     q = request.args.get("q", "").strip()
     context: dict[str, Any] = {"q": q, "sort_labels": present.SORT_LABELS}
     if not q and not has_filters(request.args):
+        context.update(archive.home_context())  # issue 12: series and latest issues
         return render_template("search.html", **context), 200
     try:
         search_request = parse_search_args(request.args, current_app.config)
@@ -111,4 +114,5 @@ def document(doc_id: str) -> str:
             pass  # a query that cannot be parsed only loses its highlights here
     return render_template("document.html", doc=doc, q=q, highlights=highlights,
                            metadata=present.metadata_rows(doc), shown=shown, part=part,
-                           parts=parts, total=len(ids), per_part=PART_PASSAGES)
+                           parts=parts, total=len(ids), per_part=PART_PASSAGES,
+                           issue_nav=archive.issue_nav(doc.doc_id))

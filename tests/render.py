@@ -258,3 +258,77 @@ def render_shapes_pdf(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def render_table_pdf(path: Path, before: Sequence[str], rows: Sequence[Sequence[str | None]],
+                     after: Sequence[str], landscape: str = "", size: float = 12.0,
+                     repeat_header: bool = True) -> Path:
+    """Paragraphs, a ruled table, more paragraphs on A4; a table too long for the page goes on
+    over the next, its header row repeated (as Word does) if asked.
+
+    landscape: "" portrait; "wide" a landscape page (MediaBox wider than tall); "rotated" a
+    portrait MediaBox with /Rotate 90 and the content turned to read upright when shown.
+
+    In `rows`, None is a cell merged with the one to its left (no rule between them): its text
+    is the left cell's, printed once.
+    """
+    from reportlab.pdfgen import canvas
+
+    font = _font()
+    width, height = (A4[1], A4[0]) if landscape else A4
+    c = canvas.Canvas(str(path), pagesize=(width, height))  # rotated: reportlab writes the
+    # MediaBox portrait (595 x 842) under /Rotate 90, so the page shows 842 wide
+
+    def begin_page() -> None:
+        if landscape == "rotated":  # shown turned 90° clockwise: draw turned the other way
+            c.setPageRotation(90)
+            c.translate(A4[0], 0)
+            c.rotate(90)
+
+    begin_page()
+    y = height - TOP
+    text_width = width - LEFT - RIGHT
+
+    def paragraph(text: str) -> None:
+        nonlocal y
+        for line, x, _ in _wrap(text, size, text_width, 2):
+            y -= size * 1.75
+            c.setFont(font, size)
+            c.drawString(LEFT + x, y, line)
+
+    for text in before:
+        paragraph(text)
+    y -= size
+    columns = max(len(row) for row in rows)
+    cell_w = text_width / columns
+    row_h = size * 2
+
+    def draw_row(row: Sequence[str | None]) -> None:
+        nonlocal y
+        c.line(LEFT, y, LEFT + text_width, y)
+        for i, cell in enumerate(row):
+            x = LEFT + i * cell_w
+            if cell is None:
+                continue  # merged into the cell on its left: no rule, no text
+            c.line(x, y, x, y - row_h)
+            c.setFont(font, size)
+            c.drawString(x + 4, y - row_h + size * 0.6, cell)
+        c.line(LEFT + text_width, y, LEFT + text_width, y - row_h)
+        y -= row_h
+
+    for r, row in enumerate(rows):
+        if y - row_h < BOTTOM:  # the table goes on over the page, its header row repeated
+            c.line(LEFT, y, LEFT + text_width, y)
+            c.showPage()
+            begin_page()
+            y = height - TOP
+            if repeat_header:
+                draw_row(rows[0])
+        draw_row(row)
+    c.line(LEFT, y, LEFT + text_width, y)
+    y -= size
+    for text in after:
+        paragraph(text)
+    c.showPage()
+    c.save()
+    return path

@@ -115,8 +115,10 @@ def test_json_bytes_are_raw_utf8(client):
 
 
 def test_document_has_the_exact_metadata(client, bulletin_id, bulletin):
+    from search_app.citation import document_json
+
     body = get_json(client, f"/api/documents/{bulletin_id}")
-    assert body == bulletin.to_dict()
+    assert body == document_json(bulletin, "http://localhost/")  # issue 12: citation objects
     assert body["doc_id"] == bulletin_id
     assert body["title"] == BULLETIN_TITLE
     assert body["doc_type"] == "bulletin"

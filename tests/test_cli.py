@@ -104,7 +104,8 @@ def test_search_prints_passages_with_brackets(runner, index_dir, bulletin_id):
 
 
 def test_show_json_is_the_document_api_object(runner, client, index_dir, bulletin_id):
-    result = runner.invoke(cli, ["show", bulletin_id, "--index", str(index_dir), "--json"])
+    result = runner.invoke(cli, ["show", bulletin_id, "--index", str(index_dir), "--json",
+                                 "--base-url", "http://localhost/"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == client.get(f"/api/documents/{bulletin_id}").get_json()
 
@@ -176,7 +177,8 @@ def test_subprocess_search_and_show_json_equal_the_api(client, index_dir, bullet
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == client.get("/api/search?q=产业工人").get_json()
     assert proc.stderr == ""
-    proc = run("show", bulletin_id, "--json", "--index", str(index_dir))
+    proc = run("show", bulletin_id, "--json", "--index", str(index_dir),
+               "--base-url", "http://localhost/")
     assert json.loads(proc.stdout) == client.get(f"/api/documents/{bulletin_id}").get_json()
 
 

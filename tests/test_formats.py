@@ -113,7 +113,8 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
     assert [(s.level, s.heading) for s in doc.sections] == [
         (0, ""), (1, "一、比赛项目"), (2, "报名安排")]
     assert [p.text for p in doc.sections[2].passages] == [
-        "报名截止时间见下表。", "项目 | 报名截止", "电工 | 2021年3月20日"]
+        "报名截止时间见下表。", "项目｜报名截止\n电工｜2021年3月20日"]
+    assert doc.sections[2].passages[1].rows == (("项目", "报名截止"), ("电工", "2021年3月20日"))
     assert doc.source is not None and doc.source.format == "docx"
 
 
@@ -146,7 +147,7 @@ def test_html_drops_chrome_and_keeps_paragraphs(tmp_path: Path) -> None:
         "policy", "示例县应急管理局关于开展安全生产大检查的通知", "示例县应急管理局", dt.date(2021, 7, 1))
     assert [p.text for p in doc.passages()] == [
         "为切实做好安全生产工作，决定开展大检查。", "全县所有生产经营单位。", "重点是危化品企业。",
-        "阶段 | 时间", "自查 | 7月"]
+        "阶段｜时间\n自查｜7月"]
     assert "tracking" not in doc.text and "首页" not in doc.text and "版权所有" not in doc.text
 
 

@@ -1,4 +1,4 @@
-"""The Document contract: citations and the JSON round trip the index relies on."""
+"""The Document contract: the JSON round trip the index relies on (citations: test_citation)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,21 +19,6 @@ def _bulletin() -> Document:
         recipients={"报": ("省委改革办",), "送": ("各州市", "各成员单位")},
         references=(Reference("大理州企业民主管理工作意见"), Reference("某通知", "国办发〔2019〕6号")),
         source=Source("/data/b.pdf", "pdf", "ab" * 32), extra={"policy_measures": "24"})
-
-
-def test_bulletin_citation_names_issue_date_and_page() -> None:
-    doc = _bulletin()
-    (passage,) = doc.passages()
-    assert doc.citation(passage) == (
-        "《改革快报》2021年第12期（总第38期），《大理州高位推动，系统谋划 以典型引领全面推进改革》，"
-        "云南省新时期产业工人队伍建设改革工作协调领导小组办公室，2021年6月22日，第2页")
-
-
-def test_policy_citation_nests_title_marks() -> None:
-    doc = Document(doc_id="p", title="关于印发《企业民主管理工作意见》的通知", doc_type="policy",
-                   issuer="示例州总工会", doc_number="示工发〔2020〕15号", date=dt.date(2020, 5, 18))
-    assert doc.citation() == ("《关于印发〈企业民主管理工作意见〉的通知》，示工发〔2020〕15号，"
-                              "示例州总工会，2020年5月18日")
 
 
 def test_to_dict_round_trips() -> None:

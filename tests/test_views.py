@@ -119,8 +119,14 @@ def test_document_page_has_metadata_and_every_anchor(client, bulletin_id, bullet
     pages = re.findall(r'<span class="page">第(\d+)页</span>', text)
     assert [int(n) for n in pages] == list(passage_pages.values())
     assert "一、在组织领导上做到“六个强化”" in text
-    for passage in bulletin.passages():
-        assert html.escape(bulletin.citation(passage)) in text
+    # issue 12: one GB/T 7714 citation box, a copy button (not a printed line) per passage
+    api = client.get(f"/api/documents/{bulletin_id}").get_json()
+    assert text.count('class="citation-box"') == 1
+    assert f'<p class="citation-text" id="doc-citation">{html.escape(api["citation"]["text"])}</p>' in text
+    copies = re.findall(r'<button type="button" class="copy" data-copy="([^"]*)">复制引文</button>', text)
+    assert [html.unescape(c) for c in copies] == [api["citation"]["text"]] + [
+        p["citation"]["text"] for s in api["sections"] for p in s["passages"]]
+    assert "引用：" not in text
     assert "示例文档" not in text
 
 

@@ -8,6 +8,7 @@ A record's *work* is its title, less an article designation (中华人民共和�
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -62,3 +63,9 @@ def ranking_fields(doc: Document) -> dict[str, Any]:
             out["issue"] = " ".join(terms + tuple(name + t for t in terms if name))
     return out
 
+
+
+def series_id(name: str, office: str | None) -> str:
+    """A bulletin series (刊名 + 编印单位) as a short stable id for its URL."""
+    key = f"{title_key(name)}|{title_key(office or '')}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

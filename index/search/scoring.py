@@ -83,6 +83,10 @@ def _read_matcher(m: object) -> tuple[np.ndarray, np.ndarray]:
     """All (ids, weights) of a leaf matcher, whole blocks at a time where we can."""
     if isinstance(m, FilterMatcher):  # deletions: we filter with the live mask instead
         m = m.child
+        # FilterMatcher's constructor already stepped the child past the deleted records at
+        # the head of the list: read from the start, so a segment's postings never depend
+        # on its deletions (they are cached by segment id, and deletions come later).
+        m.reset()
     if isinstance(m, W3LeafMatcher):
         ids, weights = [], []
         while m.is_active():

@@ -20,6 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from index import layout as gen
 from index.layout import open_whoosh
+from index.write.originals import keep_files
 from index.write.merge import WRITER_POOL_MB, MergePolicy, tiered
 from index.write.workers import Item, ItemResult, Task, TaskResult
 from ingest.batch import DEFAULT_LIMITS, Limits
@@ -63,6 +64,7 @@ class SourceFile:
     warnings: list[str] = field(default_factory=list)  # what the parsing libraries warned
     members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
     doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
+    titles_derived: int = 0  # documents whose title was taken from their text
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -201,6 +203,7 @@ class Batch:
         self.warnings: list[Warned] = []
         self.documents_added = 0
         self.documents_removed = 0
+        self.titles_derived = 0
 
     # accepting, in file order
 
@@ -225,6 +228,7 @@ class Batch:
         else:
             f.sha = item.sha
             f.doc_ids.extend(item.doc_ids)
+            f.titles_derived += item.titles_derived
         f.done_parts += 1
         if self.progress is not None:
             self.done += 1 / f.parts
@@ -266,6 +270,8 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
+        keep_files(self.root, f.paths)  # before the commit that names them (index.originals)
+        self.titles_derived += f.titles_derived
         self.accepted.update(f.paths)
         (self.updated if f.status == "updated" else self.added).extend(f.paths)
 

@@ -27,6 +27,7 @@ from index.schema import check_version
 from index.types import IndexError_
 from index.write.batch import (COMMIT_SECONDS, Batch, Failure, Manifest, Progress, SourceFile, Warned,
                                make_tasks, under)
+from index.write.originals import keep_files, prune_files
 from index.write.merge import MergePolicy, tiered
 from index.write.workers import Task, init_worker, run_task
 from ingest.batch import (SourceGroup, SourceList, find_sources, group_digest, group_sources,
@@ -53,6 +54,7 @@ class SyncReport:
     warnings: tuple[Warned, ...] = ()  # what the parsing libraries warned, per file
     documents_added: int = 0
     documents_removed: int = 0
+    titles_derived: int = 0  # documents added whose title was taken from their text
     created: bool = False
     rebuilt: bool = False
 
@@ -208,6 +210,10 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
         rebuilt = batch.accepted
         removed = sorted(p for p in old.paths() if p not in rebuilt and old.has_documents(p))
         point_to(root, folder.name)
+    else:  # files indexed before originals were kept: keep them now
+        for p in unchanged:
+            keep_files(root, [p], known=(manifest.entry(p) or ("", []))[0])
+    prune_files(root, batch.ix)  # after the pointer: the live index never names a removed file
     return SyncReport(
         added=tuple(batch.added), updated=tuple(batch.updated), unchanged=tuple(unchanged),
         removed=tuple(removed), missing=tuple([] if prune else gone),
@@ -215,5 +221,6 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
         warnings=tuple(batch.warnings),
         documents_added=batch.documents_added,
+        titles_derived=batch.titles_derived,
         documents_removed=batch.documents_removed + len(pruned - set(batch.claimed)),
         created=created, rebuilt=rebuild)

@@ -60,6 +60,7 @@ class ItemResult:
     end: int
     failure: str | None
     warnings: tuple[str, ...] = ()  # what the parsing libraries warned
+    titles_derived: int = 0  # documents whose title was taken from their text (JSON Lines)
 
 
 @dataclass(frozen=True)
@@ -163,4 +164,6 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
         return ItemResult(item.file, (), "", first, writer.docnum, reason)
     ids = tuple(doc.doc_id for doc in parsed.documents)
     return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None,
-                      parsed.warnings)
+                      parsed.warnings,
+                      titles_derived=sum(d.extra.get("title_derived") == "true"
+                                         for d in parsed.documents))

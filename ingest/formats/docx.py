@@ -9,11 +9,12 @@ from typing import Iterator
 
 import docx
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ..model import Document, ParseError, Source
-from ..normalize import Block, normalize_inline
+from ..normalize import Block, normalize_inline, table_block
+from ..tables import cell_text, data_table
 from ..structure import Hints, build_document
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
@@ -31,18 +32,32 @@ def _style_level(paragraph: Paragraph) -> int | None:
     return int(match.group(1)) if match and 1 <= int(match.group(1)) <= 4 else None
 
 
-def _row_text(row_cells: list) -> str:
-    """A table row as one line, each merged cell once."""
-    seen: list[object] = []
-    texts = []
-    for cell in row_cells:
-        if any(cell._tc is s for s in seen):
-            continue
-        seen.append(cell._tc)
-        text = normalize_inline(cell.text.replace("\n", " "))
-        if text:
-            texts.append(text)
-    return " | ".join(texts)  # a plain space before a digit would not survive normalization
+def table_rows(table: Table) -> list[list[str]]:
+    """A Word table's rows of cells: a merged cell's text once (the cells it covers empty), a
+    table nested in a cell flattened into that cell's text."""
+    rows: list[list[str]] = []
+    seen: dict[int, object] = {}  # id → the element, kept alive so that an id is not reused
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                cells.append("")  # covered by a merge: its text is in the first cell
+                continue
+            seen[id(cell._tc)] = cell._tc
+            cells.append(_cell_text(cell))
+        rows.append(cells)
+    return rows
+
+
+def _cell_text(cell: _Cell) -> str:
+    """The cell's paragraphs and nested tables' cells, in order, on one line."""
+    parts: list[str] = []
+    for child in cell._tc.iterchildren():
+        if child.tag == qn("w:p"):
+            parts.append(Paragraph(child, cell).text)
+        elif child.tag == qn("w:tbl"):
+            parts += [text for row in table_rows(Table(child, cell)) for text in row]
+    return " ".join(p for p in (cell_text(p) for p in parts) if p)
 
 
 def docx_blocks(document: docx.document.Document) -> Iterator[Block]:
@@ -61,10 +76,15 @@ def docx_blocks(document: docx.document.Document) -> Iterator[Block]:
                 if text:
                     yield Block(text, heading_hint=level)
         elif child.tag == qn("w:tbl"):
-            for row in Table(child, document).rows:
-                text = _row_text(list(row.cells))
-                if text:
-                    yield Block(text)
+            rows = table_rows(Table(child, document))
+            table = data_table(rows)
+            if table is not None:
+                yield table_block(table)
+            else:  # a layout box or a metadata table: its lines as text
+                for row in rows:
+                    text = " | ".join(cell for cell in map(cell_text, row) if cell)
+                    if text:
+                        yield Block(text)
 
 
 def parse_docx(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:

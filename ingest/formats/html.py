@@ -7,7 +7,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from ..model import Document, ParseError, Source
-from ..normalize import Block, normalize_inline
+from ..model import table_text
+from ..normalize import Block, normalize_inline, table_block
+from ..tables import data_table
 from ..structure import Hints, build_document, normalize_doc_number, parse_date
 from .text import decode_text
 
@@ -84,9 +86,50 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     return soup.body or soup
 
 
+_MAX_DATA_CELL = 500  # a cell holding more is a layout box around running text
+
+
+def table_grid(table: Tag) -> list[list[str]]:
+    """A <table>'s rows of cells, colspan and rowspan laid out on a grid; a spanned cell's text
+    stands once, in its first grid cell."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}  # cells that rows below are covered by
+    for r, tr in enumerate(table.find_all("tr")):
+        row: list[str] = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, len(row)) in pending:
+                row.append(pending.pop((r, len(row))))
+            text = cell.get_text(" ")
+            span = _span(cell, "colspan")
+            for down in range(1, _span(cell, "rowspan")):
+                for across in range(span):
+                    pending[(r + down, len(row) + across)] = ""
+            row += [text] + [""] * (span - 1)
+        while (r, len(row)) in pending:
+            row.append(pending.pop((r, len(row))))
+        grid.append(row)
+    return grid
+
+
+def _span(cell: Tag, name: str) -> int:
+    value = str(cell.get(name) or "1").strip()
+    return max(1, min(int(value), 100)) if value.isdigit() else 1
+
+
+def data_rows(table: Tag) -> tuple[tuple[str, ...], ...] | None:
+    """The rows of a data table; None for a layout table (nested tables, a box of prose, a form)."""
+    if table.get("role") == "presentation" or table.find(["table", "form", "input"]):
+        return None
+    rows = data_table(table_grid(table))
+    if rows is None or any(len(cell) > _MAX_DATA_CELL for row in rows for cell in row):
+        return None
+    return rows
+
+
 def html_blocks(root: Tag) -> list[Block]:
-    """Paragraph texts in order: block tags and <br> separate, data table rows are one line."""
+    """Paragraph texts in order: block tags and <br> separate, a data table is one block."""
     lines = [""]
+    tables: dict[int, tuple[tuple[str, ...], ...]] = {}  # line index → a data table there
 
     def flush() -> None:
         if lines[-1].strip():
@@ -100,6 +143,15 @@ def html_blocks(root: Tag) -> list[Block]:
                 lines[-1] += str(child)
             elif child.name == "br":
                 flush()
+            elif child.name == "table" and (rows := data_rows(child)) is not None:
+                flush()
+                caption = child.find("caption")
+                if caption is not None and caption.get_text().strip():
+                    lines[-1] = caption.get_text(" ")  # the table's title, as a line of text
+                    lines.append("")
+                tables[len(lines) - 1] = rows
+                lines[-1] = table_text(rows)
+                lines.append("")
             elif child.name == "tr" and child.find(_INNER_BLOCK) is None:
                 flush()
                 cells = (c.get_text(" ") for c in child.find_all(["td", "th"], recursive=False))
@@ -113,7 +165,8 @@ def html_blocks(root: Tag) -> list[Block]:
                 walk(child)
 
     walk(root)
-    return [Block(text) for text in map(normalize_inline, lines) if text]
+    return [table_block(tables[i]) if i in tables else Block(normalize_inline(text))
+            for i, text in enumerate(lines) if i in tables or normalize_inline(text)]
 
 
 def parse_html(path: Path, data: bytes, doc_id: str, source: Source) -> list[Document]:

@@ -15,8 +15,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .. import ocr
 from ..model import Document, ParseError, Source
+from ..model import table_text
 from ..normalize import (Block, is_sentence_end, join_lines, normalize_inline, repair_page_breaks,
-                         starts_paragraph)
+                         starts_paragraph, table_block)
+from ..tables import continue_table, inside, pdf_tables
 from ..layout import layout_title, merge_displaced_digits
 from ..structure import Hints, build_document
 
@@ -35,6 +37,7 @@ class Line:
     top: float
     size: float
     page: int
+    rows: tuple[tuple[str, ...], ...] = ()  # a table found on the page, whole (text: its rows)
 
 
 def _encrypted(exc: BaseException) -> bool:
@@ -64,8 +67,15 @@ def _line_text(chars: Sequence[dict[str, Any]]) -> str:
 
 
 def page_lines(page: Any, number: int) -> list[Line]:
-    """The page's lines top to bottom, without a running page number at the top or bottom."""
-    chars = sorted((c for c in page.chars if c["text"]), key=lambda c: (c["top"], c["x0"]))
+    """The page's lines top to bottom, without a running page number at the top or bottom.
+
+    A ruled data table is one Line holding its rows, where it stands; its text is not repeated
+    in the lines around it.
+    """
+    found = pdf_tables(page)
+    chars = sorted((c for c in page.chars if c["text"]
+                    and not any(inside(c, t.bbox) for t in found)),
+                   key=lambda c: (c["top"], c["x0"]))
     groups: list[list[dict[str, Any]]] = []
     for ch in chars:
         if groups and abs(ch["top"] - groups[-1][0]["top"]) <= 0.5 * groups[-1][0]["size"]:
@@ -80,7 +90,13 @@ def page_lines(page: Any, number: int) -> list[Line]:
             visible = [c for c in group if c["text"].strip()]
             lines.append(Line(text, visible[0]["x0"], visible[-1]["x1"], group[0]["top"],
                               statistics.median(c["size"] for c in visible), number))
-    return without_page_numbers(lines)
+    lines = without_page_numbers(lines)
+    for table in found:
+        x0, top, x1, _ = table.bbox
+        at = next((i for i, line in enumerate(lines) if line.top > top), len(lines))
+        size = lines[0].size if lines else 10.0
+        lines.insert(at, Line(table_text(table.rows), x0, x1, top, size, number, table.rows))
+    return lines
 
 
 def without_page_numbers(lines: list[Line]) -> list[Line]:
@@ -110,6 +126,8 @@ def _metrics(lines: Sequence[Line]) -> _Metrics:
 
 
 def _new_paragraph(prev: Line, line: Line, m: _Metrics) -> bool:
+    if prev.rows or line.rows:
+        return True  # a table stands alone
     if line.page == prev.page and line.top - prev.top > 1.6 * m.pitch:
         return True  # a blank line between
     if abs(line.size - prev.size) > 1.0:
@@ -128,21 +146,27 @@ def paragraphs(lines: Sequence[Line]) -> tuple[list[Block], list[Block]]:
     """
     if not lines:
         return [], []
-    m = _metrics(lines)
+    m = _metrics([line for line in lines if not line.rows] or lines)
     blocks: list[Block] = []
     tops: list[int] = []  # the paragraphs whose first line opens a page
     start = lines[0]
     text = start.text
     for prev, line in zip(lines, lines[1:]):
         if _new_paragraph(prev, line, m):
-            blocks.append(Block(normalize_inline(text), start.page))
+            blocks.append(_block(text, start))
             text, start = line.text, line
             if line.page != prev.page:
                 tops.append(len(blocks))
         else:
             text = join_lines(text, line.text)
-    blocks.append(Block(normalize_inline(text), start.page))
+    blocks.append(_block(text, start))
     return blocks, [blocks[i] for i in tops]
+
+
+def _block(text: str, start: Line) -> Block:
+    if start.rows:
+        return table_block(start.rows, start.page)
+    return Block(normalize_inline(text), start.page)
 
 
 def read_pdf_lines(path: Path, data: bytes) -> list[Line]:
@@ -185,4 +209,23 @@ def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Docu
     lines, ocr_pages = read_pdf(path, data)
     blocks, page_tops = paragraphs(lines)
     blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
-    return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=layout_title(lines, ocr_pages)), source), ocr_pages)]
+    blocks = join_split_tables(blocks)
+    title = layout_title([line for line in lines if not line.rows], ocr_pages)
+    return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=title), source), ocr_pages)]
+
+
+def join_split_tables(blocks: list[Block]) -> list[Block]:
+    """A table that a page break cut (same columns, next page, nothing between) as one table."""
+    out: list[Block] = []
+    last_page = 0  # the page where the block before ends
+    for block in blocks:
+        prev = out[-1] if out else None
+        joined = None
+        if prev is not None and prev.rows and block.rows and block.page == last_page + 1:
+            joined = continue_table(prev.rows, block.rows)
+        if joined and prev is not None:
+            out[-1] = table_block(joined, prev.page)
+        else:
+            out.append(block)
+        last_page = block.page or 0
+    return out

@@ -10,6 +10,7 @@ from ..model import BulletinInfo, Document, Source
 from ..normalize import (Block, heading_level, is_distribution_line, normalize_inline,
                          remove_cjk_spaces, starts_paragraph)
 from .bulletin import Masthead, parse_masthead
+from .counts import stated_breakdown
 from .common import (effective_date, find_doc_numbers, find_references, fold_radicals, kind_of,
                      normalize_doc_number, parse_date, split_recipients)
 from .gongwen import (GongwenParts, complete_issuer, interpreting_organ, issuer_from_title,
@@ -53,7 +54,11 @@ def _facts(texts: Sequence[str]) -> dict[str, str]:
     for text in texts:
         match = _MEASURES.search(text)
         if match:
-            return {"policy_measures": match.group(1)}
+            facts = {"policy_measures": match.group(1)}
+            parts = stated_breakdown(text[match.start():])
+            if parts:
+                facts["policy_measures_breakdown"] = parts
+            return facts
     return {}
 
 
@@ -69,7 +74,7 @@ def _bulletin(blocks: Sequence[Block], head: Masthead) -> dict[str, Any]:
     info = BulletinInfo(head.name, head.year, head.number, head.total_number, head.office)
     return dict(title=head.title or "", doc_type="bulletin", sections=build_sections(body),
                 date=head.date, kind=head.kind, issuer=head.office, recipients=recipients,
-                bulletin=info)
+                bulletin=info, extra={"supplement": "增刊"} if head.supplement else {})
 
 
 def _policy(parts: GongwenParts) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class Masthead:
     date: dt.date | None
     title: str | None
     body_start: int
+    supplement: bool = False  # 增刊: numbered apart from the regular issues of its series
 
 
 def _issue(text: str) -> tuple[int | None, int | None, int | None] | None:
@@ -96,4 +97,9 @@ def parse_masthead(blocks: Sequence[Block]) -> Masthead | None:
     office = _office(office_lines) or _office([before_name])
     start = (date_at if date_at is not None else max(issue_at, name_at)) + 1
     title, body_start = _title(blocks, start)
-    return Masthead(name, kind, year, number, total, office, date, title, body_start)
+    supplement = any("增刊" in t for t in head[:start])
+    if name.endswith("增刊") and len(name) > 2:  # 改革快报增刊 is an issue of 改革快报
+        name = name[:-2]
+        kind = _name(name)[1] if _name(name) else kind  # type: ignore[index]
+    return Masthead(name, kind, year, number, total, office, date, title, body_start,
+                    supplement)

@@ -48,7 +48,7 @@ def _items(passages: Sequence[Passage]) -> tuple[Item, ...]:
     expected = 1
     for passage in passages:
         text = passage.text
-        if "是" not in text:
+        if "是" not in text or passage.rows:
             continue
         for match in _ITEM.finditer(text):
             number = cn_number(match.group(1))
@@ -66,6 +66,8 @@ def _items(passages: Sequence[Passage]) -> tuple[Item, ...]:
 
 
 def _level(block: Block) -> int | None:
+    if block.rows:
+        return None  # a table row that reads 一、… is data, not a heading
     level = heading_level(block.text)
     if level is None and block.heading_hint and 1 <= block.heading_hint <= 4:
         return block.heading_hint
@@ -95,6 +97,7 @@ def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:
             builders.append(_Builder("", 0))
         count += 1
         builders[-1].passages.append(Passage(id=f"p{count}", text=text, page=block.page,
-                                             section_path=tuple(h for _, h in stack)))
+                                             section_path=tuple(h for _, h in stack),
+                                             rows=block.rows))
     return tuple(Section(b.heading, b.level, tuple(b.passages), _items(b.passages))
                  for b in builders)
