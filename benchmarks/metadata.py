@@ -47,6 +47,9 @@ BULLETIN_GOLD = {"title": "大理州高位推动，系统谋划 以典型引领�
                  "issuer": "云南省新时期产业工人队伍建设改革工作协调领导小组办公室",
                  "doc_number": "", "date_written": "2021-06-22", "doctype": "快报"}
 _DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+# Kangxi radicals, the radicals supplement and compatibility ideographs (those NFKC changes;
+# twelve in U+FA0E–FA29 are unified ideographs and stay).
+_LOOK_ALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 _LAW_NAME = re.compile(r"^(?P<title>.*?)(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?$")
 
 
@@ -82,6 +85,8 @@ class Scores:
     files: int = 0
     failed: int = 0
     wrong: list[tuple[str, str, str, str]] = field(default_factory=list)  # file, field, got, gold
+    lookalikes: int = 0  # left in the Documents ingest made (title, metadata, headings, text)
+    raw_lookalikes: int = 0  # in the files' plain text, for scale
 
 
 # --- gold ---------------------------------------------------------------------------------
@@ -200,10 +205,19 @@ def ours(case: Case) -> dict[str, str]:
     from ingest import parse_file
 
     doc = parse_file(case.path)[0]
+    shown = json.dumps(doc.to_dict(), ensure_ascii=False)
     return {"title": doc.title or "", "issuer": doc.issuer or "",
             "doc_number": doc.doc_number or "",
             "date_written": doc.date.isoformat() if doc.date else "",
-            "doctype": doc.kind or ""}
+            "doctype": doc.kind or "", "lookalikes": str(lookalikes(shown))}
+
+
+def lookalikes(text: str) -> int:
+    """Look-alike characters a reader would see or a search would miss (⾰ for 革)."""
+    import unicodedata
+
+    return sum(1 for c in _LOOK_ALIKE.findall(text) if unicodedata.normalize("NFKC", c) != c
+               or c < "\u2fe0")
 
 
 def plain_text(path: Path) -> str:
@@ -239,7 +253,8 @@ def naive(case: Case) -> dict[str, str]:
     first = re.sub(r"^#+\s*", "", first)
     numbers = find_doc_numbers(text)
     return {"title": first, "issuer": "", "doc_number": numbers[0] if numbers else "",
-            "date_written": _iso(text) or "", "doctype": kind_of(first) or ""}
+            "date_written": _iso(text) or "", "doctype": kind_of(first) or "",
+            "lookalikes": str(lookalikes(text))}
 
 
 # --- comparing -----------------------------------------------------------------------------
@@ -281,6 +296,8 @@ def score(cases: list[Case], scores: dict[tuple[str, str], Scores]) -> None:
             base = naive(case)
         except Exception:  # noqa: BLE001 - a baseline that cannot read the file gets nothing
             base = {name: "" for name in FIELDS}
+        s.lookalikes += int(got.get("lookalikes", 0))
+        s.raw_lookalikes += int(base.get("lookalikes", 0))
         for name in FIELDS:
             gold = case.gold.get(name)
             if gold is None:
@@ -304,6 +321,8 @@ def _sum(parts: list[Scores]) -> Scores:
     for s in parts:
         total.files += s.files
         total.failed += s.failed
+        total.lookalikes += s.lookalikes
+        total.raw_lookalikes += s.raw_lookalikes
         for mine, theirs in ((total.ours, s.ours), (total.naive, s.naive)):
             for name, t in theirs.items():
                 mine[name].right += t.right
@@ -327,6 +346,12 @@ def report(scores: dict[tuple[str, str], Scores], show_wrong: int) -> str:
     for name, parts in by_set.items():
         lines.append(_row(f"{name} (all)", _sum(parts)))
     lines.append(_row("overall", _sum(list(scores.values()))))
+    lines.append("\n# look-alike characters (Kangxi radicals, radicals supplement, compatibility "
+                 "ideographs) left in the Documents / in the files' plain text")
+    for name, parts in by_set.items():
+        total = _sum(parts)
+        lines.append(f"{name:<16} {total.files:>5} files  {total.lookalikes:>6} left"
+                     f"  {total.raw_lookalikes:>6} in the plain text")
     for (name, fmt), s in sorted(scores.items()):
         if s.wrong and show_wrong:
             lines.append(f"\n## wrong in {name}/{fmt} ({len(s.wrong)})")
@@ -340,6 +365,7 @@ def report(scores: dict[tuple[str, str], Scores], show_wrong: int) -> str:
 def as_json(scores: dict[tuple[str, str], Scores]) -> dict:
     def figures(s: Scores) -> dict:
         return {"files": s.files, "failed": s.failed,
+                "lookalikes": {"left": s.lookalikes, "plain_text": s.raw_lookalikes},
                 **{n: {"ours": [s.ours[n].right, s.ours[n].total],
                        "naive": [s.naive[n].right, s.naive[n].total]} for n in FIELDS}}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Protocol, Sequence
+from typing import Collection, Protocol, Sequence
 
 from .normalize import remove_cjk_spaces
 from .structure.common import fold_radicals, is_date_line, normalize_doc_number
@@ -17,6 +17,7 @@ _NOT_TITLE = re.compile(r"(.{2,30}文件|签发人[:：].*|[★*].*|(绝密|机�
                         r"附\s*件\s*[0-9一二三四五六七八九十]*\s*[：:]?|.*[_|].*(网|www).*|.*[：:])$")
 _MIN_STEP = 1.0  # points larger than the body text
 _MAX_TITLE = 120
+_OCR_SIZE_SPREAD = 0.35
 
 
 class PrintedLine(Protocol):
@@ -53,11 +54,13 @@ def _candidate(line: PrintedLine, body: float, centre: float) -> bool:
     return abs((line.x0 + line.x1) / 2 - centre) <= max(2 * line.size, 24)
 
 
-def layout_title(lines: Sequence[PrintedLine]) -> str | None:
+def layout_title(lines: Sequence[PrintedLine], ocr_pages: Collection[int] = ()) -> str | None:
     """The title printed on the first page with text, or None when no line looks like one."""
     if not lines:
         return None
     page = [l for l in lines if l.page == lines[0].page]
+    # OCR only estimates type sizes (from glyph boxes): lines of one title differ by up to a third
+    step = (lambda size: _OCR_SIZE_SPREAD * size) if lines[0].page in ocr_pages else (lambda _: 0.6)
     body = _body_size(lines)
     centre = _centre(page, body)
     groups: list[list[PrintedLine]] = []
@@ -66,7 +69,7 @@ def layout_title(lines: Sequence[PrintedLine]) -> str | None:
         if not _candidate(line, body, centre):
             previous = None
             continue
-        if (previous is not None and abs(line.size - previous.size) <= 0.6
+        if (previous is not None and abs(line.size - previous.size) <= step(previous.size)
                 and line.top - previous.top <= 2.5 * line.size):
             groups[-1].append(line)
         else:

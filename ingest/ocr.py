@@ -22,6 +22,9 @@ MIN_DPI, MAX_DPI = 200, 300
 PAGE_SECONDS = 180  # one page; the batch's own --parse-seconds limit applies on top
 LINE_HEIGHT = 48  # px: tesseract misreads very large type; such lines are read again at this size
 MIN_CONFIDENCE = 40  # a line read with less is a drawing, a seal or specks, not text
+RED_SHARE = 0.001  # of the page's pixels: less is specks, not a seal or a red header
+RED_MARGIN = 60  # red channel above green and blue by this much: red ink, not grey or black
+RED_CONFIDENCE = 60  # a red line read with less is a seal's letters or a condensed header garbled
 OCR_NOTE = "OCR 识别文本，引用前请核对原件"
 _INSTALL = "请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim"
 
@@ -90,16 +93,21 @@ def ocr_page(path: Path, page: Any, number: int, psm: int = PSM) -> list[OcrLine
     import pytesseract
 
     dpi = page_dpi(page)
-    image = page.to_image(resolution=dpi).original.convert("L")
+    image, red = split_red_ink(page.to_image(resolution=dpi).original)
     try:
-        data = pytesseract.image_to_data(image, lang=LANG, config=f"--psm {psm}",
-                                         output_type=pytesseract.Output.DICT,
-                                         timeout=PAGE_SECONDS)
-        boxes = _line_boxes(data)
+        boxes = _read_boxes(image, psm)
         heights = [b[4] for b in boxes]
         usual = statistics.median(heights) if heights else 0
+        large = lambda box: box[4] > 1.6 * usual and box[4] > LINE_HEIGHT  # noqa: E731
         texts = [_read_line(image, box[:4], box[4]) or box[5]  # a masthead or a big title
-                 if box[4] > 1.6 * usual and box[4] > LINE_HEIGHT else box[5] for box in boxes]
+                 if large(box) else box[5] for box in boxes]
+        if red is not None:  # red type as large as a masthead (XX文件, 改革快报), not a seal's
+            read = [(box, _read_line(red, box[:4], box[4], RED_CONFIDENCE))
+                    for box in _read_boxes(red, psm) if large(box)]
+            boxes += [box for box, text in read if text]
+            texts += [text for _, text in read if text]
+            order = sorted(range(len(boxes)), key=lambda i: (boxes[i][1], boxes[i][0]))
+            boxes, texts = [boxes[i] for i in order], [texts[i] for i in order]
         scale = 72 / dpi
         lines = [OcrLine(text, x0 * scale, x1 * scale, top * scale, height * scale / 0.9)
                  for (x0, top, x1, _, height, _), text in zip(boxes, clean_ocr_lines(texts))
@@ -111,7 +119,36 @@ def ocr_page(path: Path, page: Any, number: int, psm: int = PSM) -> list[OcrLine
     return _snap_sizes(lines)
 
 
-def _line_boxes(data: dict[str, list]) -> list[tuple[int, int, int, int, float, str]]:
+def _read_boxes(image: Any, psm: int) -> list[Box]:
+    """The image's lines as tesseract finds them."""
+    import pytesseract
+
+    return _line_boxes(pytesseract.image_to_data(image, lang=LANG, config=f"--psm {psm}",
+                                                 output_type=pytesseract.Output.DICT,
+                                                 timeout=PAGE_SECONDS))
+
+
+def split_red_ink(image: Any) -> tuple[Any, Any | None]:
+    """The page in grey with red ink turned white, and the red ink alone in black (None when
+    there is hardly any): a 公文's seal lies over its 落款 and date, which tesseract cannot read
+    through; the red 发文机关标志 or masthead is read from the second image. Black over red
+    stays black."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    red = (rgb[..., 0] > 110) & (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2]) > RED_MARGIN)
+    grey = np.asarray(image.convert("L")).copy()
+    grey[red] = 255
+    if red.mean() < RED_SHARE:
+        return Image.fromarray(grey), None
+    return Image.fromarray(grey), Image.fromarray(np.where(red, 0, 255).astype(np.uint8))
+
+
+Box = tuple[int, int, int, int, float, str]  # x0, top, x1, bottom, word height, text
+
+
+def _line_boxes(data: dict[str, list]) -> list[Box]:
     """tesseract's words grouped into lines: (x0, top, x1, bottom, word height, text)."""
     groups: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
@@ -129,11 +166,29 @@ def _line_boxes(data: dict[str, list]) -> list[tuple[int, int, int, int, float, 
         letters = [i for i in ids if any(c.isalnum() for c in data["text"][i])] or ids
         height = statistics.median(data["height"][i] for i in letters)  # not a comma's height
         boxes.append((x0, top, x1, bottom, height, " ".join(data["text"][i] for i in ids)))
-    return sorted(boxes, key=lambda b: (b[1], b[0]))
+    return _merge_overlaps(sorted(boxes, key=lambda b: (b[1], b[0])))
 
 
-def _read_line(image: Any, box: tuple[int, int, int, int], height: float) -> str:
-    """One large line read again, scaled to the size tesseract's model reads best."""
+def _merge_overlaps(boxes: list[Box]) -> list[Box]:
+    """Two boxes on one baseline that overlap (财政部文 | 部文件, large type read in two
+    pieces) are one line: their union, read again as one when it is large."""
+    out: list[Box] = []
+    for box in boxes:
+        if out:
+            x0, top, x1, bottom, height, text = out[-1]
+            shared = min(bottom, box[3]) - max(top, box[1])
+            if shared > 0.5 * min(bottom - top, box[3] - box[1]) and box[0] < x1 and box[2] > x0:
+                out[-1] = (min(x0, box[0]), min(top, box[1]), max(x1, box[2]),
+                           max(bottom, box[3]), max(height, box[4]), f"{text} {box[5]}")
+                continue
+        out.append(box)
+    return out
+
+
+def _read_line(image: Any, box: tuple[int, int, int, int], height: float,
+               confidence: float = 0) -> str:
+    """One large line read again, scaled to the size tesseract's model reads best ("" when
+    read with less than the confidence asked for)."""
     import pytesseract
 
     x0, top, x1, bottom = box
@@ -141,8 +196,15 @@ def _read_line(image: Any, box: tuple[int, int, int, int], height: float) -> str
     crop = image.crop((max(x0 - pad, 0), max(top - pad, 0), x1 + pad, bottom + pad))
     scale = LINE_HEIGHT / height
     crop = crop.resize((max(int(crop.width * scale), 1), max(int(crop.height * scale), 1)))
-    return pytesseract.image_to_string(crop, lang=LANG, config="--psm 7",
-                                       timeout=PAGE_SECONDS).strip()
+    if not confidence:
+        return pytesseract.image_to_string(crop, lang=LANG, config="--psm 7",
+                                           timeout=PAGE_SECONDS).strip()
+    data = pytesseract.image_to_data(crop, lang=LANG, config="--psm 7",
+                                     output_type=pytesseract.Output.DICT, timeout=PAGE_SECONDS)
+    words = [(w, float(c)) for w, c in zip(data["text"], data["conf"]) if w and w.strip()]
+    if not words or statistics.mean(c for _, c in words) < confidence:
+        return ""
+    return " ".join(w for w, _ in words)
 
 
 def _snap_sizes(lines: list[OcrLine]) -> list[OcrLine]:
@@ -192,6 +254,15 @@ def _full_width(text: str) -> str:
     return "".join(out)
 
 
+_STUTTER = re.compile(r"[<>](?=[《》])|(?<=[《》])[<>]")
+
+
+def _angle_quotes(text: str) -> str:
+    """《》 that tesseract read twice (规划>》) or as ASCII (<规划>): one 《 or 》 each."""
+    text = _STUTTER.sub("", text)
+    return re.sub(f"<(?=[{CJK}])", "《", re.sub(f"(?<=[{CJK}])>", "》", text))
+
+
 def _quotes(text: str, opened: bool) -> tuple[str, bool]:
     """Double quotes (tesseract confuses “, ” and \") set by what stands around them, else by
     alternation; `opened` carries an open quote over from the line before."""
@@ -221,7 +292,7 @@ def clean_ocr_lines(texts: list[str]) -> list[str]:
         if _PAGE_NUMBER.fullmatch(text):
             out.append(text.replace("一", "—"))  # — 3 — read as 一 3 一: still a page number
             continue
-        text, opened = _quotes(_full_width(text), opened)
+        text, opened = _quotes(_full_width(_angle_quotes(text)), opened)
         out.append(_DOUBLED.sub(r"\1", normalize_inline(text)))  # a speck read as a second comma
     return out
 

@@ -48,3 +48,11 @@ def test_gold_notes_become_expected_values() -> None:
                                   False) == "湖北省文化和旅游厅"
     assert metadata._office_doctype("通知 (印发) + 规划") == "通知"
     assert metadata._office_doctype("附件/目录") == "目录"
+
+
+def test_lookalikes_counts_radicals_and_compatibility_forms_not_unified_ideographs() -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks import metadata
+
+    assert metadata.lookalikes("\u2fb0命\u2f42物 \u2ea0 \uf900") == 4  # ⾰ ⽂ ⺠ and 豈 (U+F900)
+    assert metadata.lookalikes("革命文物 人民 \ufa0e\ufa0f") == 0  # 﨎﨏 are unified ideographs

@@ -209,3 +209,8 @@ def test_real_scans_and_vector_outline_pdfs_are_ingested(tmp_path: Path) -> None
         read = _skeleton(f"{doc.doc_number or ''}{shown_text(doc)}")
         assert _near(_skeleton(number.split()[0]), read), (row["file"], number)
         assert len(doc.text) > 1000, row["file"]
+        # title, issuer and 成文日期 exactly, through the red seal over the date and the red header
+        gold = row["gold"]
+        assert (doc.title, doc.issuer, doc.date.isoformat() if doc.date else None) == (
+            gold["title"], gold["issuer"].split("（")[0],
+            (gold.get("date_written") or gold["date"])[:10]), row["file"]

@@ -210,7 +210,7 @@ def parse_pdf(path: Path, data: bytes, doc_id: str, source: Source) -> list[Docu
     blocks, page_tops = paragraphs(lines)
     blocks, _ = repair_page_breaks(blocks, lambda _, block: any(block is b for b in page_tops))
     blocks = join_split_tables(blocks)
-    title = layout_title([line for line in lines if not line.rows])
+    title = layout_title([line for line in lines if not line.rows], ocr_pages)
     return [ocr.mark_ocr(build_document(doc_id, blocks, Hints(layout_title=title), source), ocr_pages)]
 
 

@@ -13,7 +13,8 @@ from .bulletin import Masthead, parse_masthead
 from .counts import stated_breakdown
 from .common import (effective_date, find_doc_numbers, find_references, fold_radicals, kind_of,
                      normalize_doc_number, parse_date, split_recipients)
-from .gongwen import GongwenParts, issuer_from_title, parse_gongwen, signed
+from .gongwen import (GongwenParts, complete_issuer, interpreting_organ, issuer_from_title,
+                      parse_gongwen, signed)
 from .infotable import info_table
 from .sections import build_sections
 
@@ -123,7 +124,8 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
         if value is not None:
             fields[name] = value
     if hints.layout_title and hints.title is None and fields["doc_type"] != "bulletin" \
-            and hints.layout_title != fields["title"]:
+            and hints.layout_title != fields["title"] \
+            and not _completes(fields["title"], hints.layout_title):
         fields["title"] = hints.layout_title
         fields["kind"] = kind_of(hints.layout_title) or fields.get("kind")
         fields["issuer"] = issuer_from_title(hints.layout_title) or fields.get("issuer")
@@ -140,6 +142,9 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     if fields["doc_type"] == "policy":
         fields["issuer"] = fields.get("issuer") or issuer_from_title(fields["title"])
     texts = [p.text for section in fields["sections"] for p in section.passages]
+    if fields["doc_type"] in ("policy", "other"):
+        fields["issuer"] = complete_issuer(fields.get("issuer"), [b.text for b in blocks]) \
+            or interpreting_organ(texts)
     bulletin = fields.get("bulletin")
     in_force = effective_date(texts) if fields["doc_type"] == "policy" else None
     if in_force is not None:
@@ -147,6 +152,14 @@ def build_document(doc_id: str, blocks: Sequence[Block], hints: Hints = Hints(),
     return Document(doc_id=doc_id, **fields, source=source, sample=hints.sample,
                     references=find_references(texts, {bulletin.name} if bulletin else set()),
                     extra={**_facts(texts), **extra, **dict(hints.extra)})
+
+
+def _completes(title: str, layout: str) -> bool:
+    """The 公文's title is the layout's first lines and the rest (a scan's lines in sizes that
+    differ by a few points are not grouped): keep the whole title."""
+    title, layout = (re.sub(r"\s", "", t) for t in (title, layout))
+    return len(title) > len(layout) and title.startswith(layout) and kind_of(title) is not None \
+        and kind_of(layout) is None
 
 
 def _as_gongwen(fields: dict[str, Any], blocks: Sequence[Block]) -> None:
@@ -193,7 +206,8 @@ def _table_hints(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]
     if not info:
         return hints, blocks
     number = info.get("doc_number")
-    number = normalize_doc_number(number) or number if number else None
+    if number:  # a label the table does not know may follow on the same line: 3号信息类别：…
+        number = (find_doc_numbers(number) or [number])[0]
     found = {"title": info.get("title"), "issuer": info.get("issuer"), "doc_number": number,
              "date": parse_date(info.get("date_written", "")),
              "doc_type": "policy" if number or info.get("issuer") else None}

@@ -167,3 +167,28 @@ def parse_gongwen(blocks: Sequence[Block], force: bool = False) -> GongwenParts 
     issuer = (issuer_from_title(title) if title else None) or signer
     return GongwenParts(title, number, issuer, date, kind_of(title) if title else None,
                         recipients, tuple(body), printed)
+
+
+# 省文化和旅游厅关于…: a title may name its own province's or city's organ without the place.
+_PLACE_LEFT_OUT = re.compile(r"^[省市县区州][\u4e00-\u9fff]{2,}$")
+# 本办法由财政部负责解释: the organ that answers for a rule is the one that made it.
+_INTERPRETS = re.compile(r"本[\u4e00-\u9fff]{1,8}?由([\u4e00-\u9fff、]{2,30}?)负责解释")
+
+
+def complete_issuer(issuer: str | None, texts: Sequence[str]) -> str | None:
+    """省文化和旅游厅 → 湖北省文化和旅游厅 where a line of the text (落款, cover) names it in full."""
+    if not issuer or not _PLACE_LEFT_OUT.match(issuer):
+        return issuer
+    full = re.compile(rf"[\u4e00-\u9fff]{{2,4}}{re.escape(issuer)}")
+    return next((t.replace(" ", "") for t in texts if full.fullmatch(t.replace(" ", ""))), issuer)
+
+
+def interpreting_organ(texts: Sequence[str]) -> str | None:
+    """The organ a rule says interprets it (本目录由环境保护部负责解释), for a text that names
+    no issuer otherwise (an attachment sent without its notice)."""
+    for text in texts:
+        match = _INTERPRETS.search(text)
+        if match and _ORG_END.search(match.group(1)):
+            return match.group(1)
+    return None
+
