@@ -63,6 +63,8 @@ class SourceFile:
     warnings: list[str] = field(default_factory=list)  # what the parsing libraries warned
     members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
     doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
+    ids: tuple[tuple[str, str], ...] = ()  # (stem, id) of each stem of a folder group
+    member_failures: list[Failure] = field(default_factory=list)  # its files that failed alone
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -165,7 +167,7 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
                 size += member.stat().st_size
             except OSError:
                 pass
-        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id))
+        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id, f.ids))
         if size >= TASK_BYTES or len(batch) >= per_task:
             flush()
     flush()
@@ -218,6 +220,7 @@ class Batch:
         f = self.files[item.file]
         f.spans.append((res.number, item.first, item.end))
         f.warnings.extend(item.warnings)
+        f.member_failures.extend(Failure(p, r) for p, r in item.failures)
         if item.failure is not None:
             f.failure = f.failure or item.failure
         elif f.done_parts and item.sha != f.sha:
@@ -248,6 +251,7 @@ class Batch:
 
     def _decide(self, f: SourceFile) -> None:
         f.failure = f.failure or self._conflict(f)
+        self.failed.extend(f.member_failures)  # reported alone; the group's others go on
         if f.warnings:
             self.warnings.append(Warned(str(f.path), tuple(f.warnings)))
         if f.failure is not None:
@@ -266,8 +270,10 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
-        self.accepted.update(f.paths)
-        (self.updated if f.status == "updated" else self.added).extend(f.paths)
+        failed = {m.path for m in f.member_failures}
+        read = [p for p in f.paths if p not in failed]
+        self.accepted.update(read)
+        (self.updated if f.status == "updated" else self.added).extend(read)
 
     def _owner(self, doc_id: str) -> str | None:
         if doc_id not in self.owners:

@@ -36,6 +36,7 @@ class Item:
     parts: int
     files: tuple[Path, ...] = ()  # a group of files holding one document (see ingest.variants)
     doc_id: str | None = None  # the id the batch gives the group's documents
+    ids: tuple[tuple[str, str], ...] = ()  # (stem, id) of each stem of a folder group
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class ItemResult:
     end: int
     failure: str | None
     warnings: tuple[str, ...] = ()  # what the parsing libraries warned
+    failures: tuple[tuple[str, str], ...] = ()  # (path, reason): files of a group failed alone
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,17 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
                 limits: Limits = DEFAULT_LIMITS) -> ItemResult:
     first = writer.docnum
     try:
-        with _time_limit(parse_seconds):  # a pathological PDF must not hold up the batch
+        # A pathological PDF must not hold up the batch; a group has the time of its files.
+        seconds = parse_seconds * max(1, len(item.files)) if parse_seconds else parse_seconds
+        with _time_limit(seconds):
             parsed = parse_part(item.path, item.part, item.parts, limits) if item.doc_id is None \
-                else parse_group(item.files or (item.path,), item.doc_id, limits)
+                else parse_group(item.files or (item.path,), item.doc_id, limits, dict(item.ids))
         for record in [document_record(doc) for doc in parsed.documents]:
             if len(item.files) > 1:  # the index knows a group by its first file and digest
                 record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
     except _TooSlow:
-        reason = (f"解析超过 {parse_seconds:g} 秒（文件损坏或异常？）；"
+        reason = (f"解析超过 {seconds:g} 秒（文件损坏或异常？）；"
                   "可用 --parse-seconds 延长时限")
         return ItemResult(item.file, (), "", first, writer.docnum, reason)
     except ParseError as e:
@@ -163,4 +167,4 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
         return ItemResult(item.file, (), "", first, writer.docnum, reason)
     ids = tuple(doc.doc_id for doc in parsed.documents)
     return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None,
-                      parsed.warnings)
+                      parsed.warnings, tuple((e.path, e.reason) for e in parsed.failures))
