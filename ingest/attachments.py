@@ -53,8 +53,9 @@ def _key(title: str) -> str:
 def own_number(doc: Document) -> str | None:
     """The attachment number its file name or first line gives ("" for a bare 附件), else None."""
     names = [Path(s.path).stem for s in doc.originals]
-    first = next((p.text for p in doc.passages() if p.text.strip()), "")
-    for text in (*names, first, doc.title):
+    first = next((line for line in _lines(doc) if line), "")
+    # extra["attachment"]: the 附件N line ingest.structure took off before the title.
+    for text in (*names, doc.extra.get("attachment", ""), first, doc.title):
         match = _HEAD.match(text)
         if match and (match.group(1) or _bare(text, match)):
             return number_of(match.group(1) or "")
@@ -68,9 +69,19 @@ def _bare(text: str, match: re.Match[str]) -> bool:
         not _ITEM_START.match(rest)
 
 
+def _lines(doc: Document) -> list[str]:
+    """Headings and passages in reading order (a list's `2. 《…》` may be read as a heading)."""
+    lines = []
+    for section in doc.sections:
+        if section.heading:
+            lines.append(section.heading.strip())
+        lines.extend(p.text.strip() for p in section.passages)
+    return lines
+
+
 def listed(doc: Document) -> tuple[AttachmentLink, ...]:
     """The notice's 附件 list: number and title of each entry, in order (doc_id None)."""
-    passages = [p.text.strip() for p in doc.passages()]
+    passages = _lines(doc)
     for n, text in enumerate(passages[1:], start=1):  # a first line 附件： is an attachment's
         match = _LIST.match(text)
         if match is None:
