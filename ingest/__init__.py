@@ -1,6 +1,7 @@
 """Files in, Documents out: parse PDF, DOCX, HTML, text and JSON Lines into ingest.model.Document."""
 from __future__ import annotations
 
+from .attachments import link_attachments
 from .formats import SUPPORTED_EXTENSIONS
 from .model import (BulletinInfo, Document, Item, ParseError, Passage, Reference, Section,
                     Source)
@@ -9,7 +10,7 @@ from .pipeline import IngestReport, doc_id_for, ingest_paths, iter_source_files,
 from .structure import normalize_doc_number, parse_date
 
 __all__ = [
-    "SUPPORTED_EXTENSIONS", "BulletinInfo", "Document", "IngestReport", "Item", "ParseError",
+    "SUPPORTED_EXTENSIONS", "BulletinInfo", "link_attachments", "Document", "IngestReport", "Item", "ParseError",
     "Passage", "Reference", "Section", "Source", "doc_id_for", "ingest_paths",
     "iter_source_files", "normalize_doc_number", "normalize_inline", "page_break_joins",
     "parse_date", "parse_file", "repair_page_breaks",
