@@ -29,6 +29,7 @@ _DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零
 _INLINE = re.compile(r"^\s*附\s*件\s*" + _NUMBER + r"\s*[:：]?\s*$")
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 _LIST_LINES = 12  # passages a 附件 list may run over
+_TITLE_CHARS = 80  # longer is prose that mentions 附件：, not a list of titles
 
 
 def number_of(raw: str) -> str:
@@ -97,7 +98,7 @@ def listed(doc: Document) -> tuple[AttachmentLink, ...]:
             else:
                 break
         entries = _entries(" ".join(p for p in parts if p))
-        if entries:
+        if entries and all(len(e.title) <= _TITLE_CHARS for e in entries):
             return entries
     return ()
 

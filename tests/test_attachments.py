@@ -259,3 +259,41 @@ def test_a_notice_and_its_attachments_are_read_as_one_group(inbox):
     [group] = group_sources(sorted(inbox.iterdir()))
     assert {p.name for p in group.files} == {"通知.docx", "实施方案.pdf", "评分细则.docx",
                                              "附件4 优秀组织奖申报表.docx"}
+
+
+def test_a_folder_no_longer_read_as_one_group_keeps_its_ids(inbox, tmp_path):
+    index = tmp_path / "idx"
+    ingest(inbox, "--index", index)
+    (inbox / "实施方案.pdf").unlink()
+    (inbox / "附件4 优秀组织奖申报表.docx").unlink()  # two DOCX are left: read by name now
+    code, counts, report = ingest(inbox, "--index", index, "--prune")
+    assert code == 0 and report["failed"] == []
+    assert all_ids(index) == ["评分细则", "通知"]
+    assert found(index, "技能比武占六十分") == ["评分细则"]
+    assert api(index, "/api/documents/通知")["title"] == NOTICE
+
+
+OFFICE = Path(__file__).resolve().parents[2] / "shared" / "data" / "office_files" / \
+    "bailichuan869-commits+zh"
+
+
+@pytest.mark.skipif(not OFFICE.is_dir(), reason="../shared/data/office_files is not here")
+def test_a_real_attachment_pdf_takes_its_notice_page_metadata(tmp_path):
+    """财政部's notice page (HTML) and the attachment PDF it links to, which starts with 附件
+    and says nothing of the notice."""
+    folder = tmp_path / "mof"
+    folder.mkdir()
+    for name in ("020-关于印发-企业数据资源相关会计处理暂行规定-的通知.html",
+                 "020-P020230821585628790308.pdf"):
+        (folder / name).write_bytes((OFFICE / name).read_bytes())
+    index = tmp_path / "idx"
+    code, counts, report = ingest(folder, "--index", index)
+    assert code == 0 and report["failed"] == [] and counts["documents"] == 2
+    body = api(index, "/api/documents/020-P020230821585628790308")
+    assert body["title"] == "企业数据资源相关会计处理暂行规定"
+    assert body["attachment_label"] == "《关于印发〈企业数据资源相关会计处理暂行规定〉的通知》的附件"
+    assert (body["issuer"], body["doc_number"], body["date"]) == (
+        "财政部", "财会〔2023〕11号", "2023-08-01")
+    notice = api(index, "/api/documents/020-关于印发-企业数据资源相关会计处理暂行规定-的通知")
+    assert notice["attachments"] == [{"number": "", "title": "企业数据资源相关会计处理暂行规定",
+                                      "doc_id": "020-P020230821585628790308"}]

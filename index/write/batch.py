@@ -244,7 +244,10 @@ class Batch:
                 return f"文档编号 {d} 在本文件中出现不止一次"
             seen.add(d)
             other = self.claimed.get(d) or self._owner(d)
-            if other and other not in f.paths and (d in self.claimed or os.path.exists(other)):
+            # An owner in the same folder (not claimed in this batch): the folder was read as
+            # one group before (ingest.batch), and the id is this file's own name's.
+            if other and other not in f.paths and (d in self.claimed or (
+                    os.path.exists(other) and Path(other).parent != f.path.parent)):
                 return (f"文档编号 {d} 已被 {other} 使用；文档编号取自文件名"
                         "（JSON Lines 取自 id 字段）：请将其中一个改名")
         return None

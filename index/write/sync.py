@@ -140,7 +140,10 @@ def _own_id(doc_id: str, group: SourceGroup, manifest: Manifest, claimed: set[st
     """
     owner = manifest.owner(doc_id)
     mine = {str(p) for p in group.files}
-    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)):
+    # An owner in the same folder is no namesake: a folder group (ingest.batch) that knew
+    # this stem's document under its first file, now read by stem.
+    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)
+                             and Path(owner).parent != group.key.parent):
         folder = hashlib.sha256(str(group.key.parent).encode()).hexdigest()[:8]
         doc_id = f"{doc_id}-{folder}"
     claimed.add(doc_id)
@@ -222,7 +225,8 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
     return SyncReport(
         added=tuple(batch.added), updated=tuple(batch.updated), unchanged=tuple(unchanged),
         removed=tuple(removed), missing=tuple([] if prune else gone),
-        failed=tuple(failed + batch.failed),
+        failed=tuple(sorted(failed + batch.failed, key=lambda f: f.path)),  # a folder group's
+        # files fail together at its turn: listed by path, as files read alone are
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
         warnings=tuple(batch.warnings),
         documents_added=batch.documents_added,
