@@ -124,12 +124,16 @@ def _title(raw: str) -> str:
 
 
 def _matches(entry: AttachmentLink, doc: Document) -> bool:
-    """The attachment's title (or its first lines) names the list entry."""
+    """The document is the list entry: its title is the entry's, or its first lines start
+    with it (a title over two lines, after a 附件N line); a title that only mentions the
+    entry (关于调整实施方案的通知) is another document."""
     want = _key(entry.title)
     if len(want) < 4:
         return False
-    lead = _key(doc.title) + _key("".join(p.text for p in list(doc.passages())[:3]))
-    return want in lead
+    if _key(_HEAD.sub("", doc.title, count=1)) == want:
+        return True
+    lead = _key(_HEAD.sub("", "".join(_lines(doc)[:3]), count=1))
+    return lead.startswith(want)
 
 
 def link_attachments(docs: Sequence[Document]) -> list[Document]:

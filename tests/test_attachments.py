@@ -297,3 +297,15 @@ def test_a_real_attachment_pdf_takes_its_notice_page_metadata(tmp_path):
     notice = api(index, "/api/documents/020-关于印发-企业数据资源相关会计处理暂行规定-的通知")
     assert notice["attachments"] == [{"number": "", "title": "企业数据资源相关会计处理暂行规定",
                                       "doc_id": "020-P020230821585628790308"}]
+
+
+def test_a_document_that_only_mentions_a_listed_title_is_not_its_attachment():
+    notice = _doc("n", "现将方案印发给你们。\n附件：《劳动竞赛实施方案》\n示例州总工会\n2021年3月8日",
+                  "/in/通知.pdf", title="关于印发劳动竞赛实施方案的通知")
+    other = _doc("o", "对劳动竞赛实施方案第三条作如下调整。", "/in/调整.pdf",
+                 title="关于调整劳动竞赛实施方案的通知")
+    plan = _doc("p", "附件\n劳动竞赛\n实施方案\n竞赛分初赛和决赛两个阶段。", "/in/p.pdf", title="")
+    linked = link_attachments([notice, other, plan])
+    assert [d.attachment_label for d in linked] == [
+        None, None, "《关于印发劳动竞赛实施方案的通知》的附件"]
+    assert linked[0].attachments == (AttachmentLink("", "劳动竞赛实施方案", "p"),)
