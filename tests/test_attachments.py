@@ -309,3 +309,15 @@ def test_a_document_that_only_mentions_a_listed_title_is_not_its_attachment():
     assert [d.attachment_label for d in linked] == [
         None, None, "《关于印发劳动竞赛实施方案的通知》的附件"]
     assert linked[0].attachments == (AttachmentLink("", "劳动竞赛实施方案", "p"),)
+
+
+def test_gongwen_show_names_the_notice_and_its_attachments(inbox, tmp_path):
+    index = tmp_path / "idx"
+    ingest(inbox, "--index", index)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", "评分细则", "--index", str(index)]).output
+    assert f"附件于：{OF}2（通知）\n" in shown
+    shown = runner.invoke(cli, ["show", "通知", "--index", str(index)]).output
+    assert ("附件：\n  - 附件1：劳动竞赛实施方案（实施方案）\n  - 附件2：劳动竞赛评分细则（评分细则）\n"
+            "  - 附件3：劳动竞赛报名表（未收录）\n"
+            "  - 附件4：优秀组织奖申报表（附件4_优秀组织奖申报表）\n") in shown
