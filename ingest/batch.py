@@ -131,14 +131,14 @@ def group_sources(files: Iterable[Path], named: Collection[Path] = ()
     """
     groups: dict[tuple[Path, str], set[Path]] = {}
     listed: dict[Path, dict[str, list[Path]]] = {}
-    small: dict[Path, bool] = {}  # folder → read as one group
+    together: dict[Path, bool] = {}  # folder → read as one group
     for path in files:
         if extension_of(path) in (".jsonl", ".jsonl.gz"):
             key = (path, "")
         else:
-            if path.parent not in small:
-                small[path.parent] = _together(path.parent)
-            key = (path.parent, "" if small[path.parent] else doc_id_for(path))
+            if path.parent not in together:
+                together[path.parent] = _together(path.parent)
+            key = (path.parent, "" if together[path.parent] else doc_id_for(path))
         groups.setdefault(key, set()).add(path)
     for (folder, doc_id), members in groups.items():
         if folder.is_dir() and not members.isdisjoint(named):
