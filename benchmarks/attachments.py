@@ -72,12 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         warm = Path(tmp) / "warm" / "inbox"  # imports and first-call costs, paid by neither
         run(warm, build(warm, 2)[1], warm.parent / "idx")
-        for label, limit in (("ours (folder group)", ingest.batch.FOLDER_FILES),
-                             ("baseline (file by file)", 0)):
-            ingest.batch.FOLDER_FILES = limit
-            folder = Path(tmp) / label.split()[0] / "inbox"
-            changed = build(folder, args.attachments)[1]
-            rows.append((label, *run(folder, changed, folder.parent / "idx")))
+        ours = ingest.batch.FOLDER_FILES
+        try:
+            for label, limit in (("ours (folder group)", ours), ("baseline (file by file)", 0)):
+                ingest.batch.FOLDER_FILES = limit
+                folder = Path(tmp) / label.split()[0] / "inbox"
+                changed = build(folder, args.attachments)[1]
+                rows.append((label, *run(folder, changed, folder.parent / "idx")))
+        finally:
+            ingest.batch.FOLDER_FILES = ours
     print(f"# a notice and {args.attachments} attachments; one attachment changed")
     print(f"{'':<26}{'index s':>9}{'again s':>9}{'re-read':>9}  linked")
     for label, first, again, reread, linked in rows:
