@@ -226,7 +226,11 @@ class Document:
             if self.bulletin.office:
                 parts.append(self.bulletin.office)
         else:
-            parts.append(_book_title(self.title))
+            title = _book_title(self.title)
+            if self.attachment_of is not None:  # cited through its notice, whose number it has
+                parent = self.attachment_of
+                title = f"{_book_title(parent.title)}附件{parent.number}{title}"
+            parts.append(title)
             for value in (self.doc_number, self.issuer):
                 if value:
                     parts.append(value)

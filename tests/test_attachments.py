@@ -114,6 +114,9 @@ def test_each_attachment_is_shown_as_the_notices_and_inherits_its_metadata(inbox
     assert ('<p class="attachment-of"><a href="/documents/%E9%80%9A%E7%9F%A5">'
             f"《{NOTICE}》</a>的附件2</p>") in html
     assert "<th scope=\"row\">发文字号</th>" in html and "示工发〔2021〕7号" in html
+    # Cited through its notice, with the notice's number, issuer and date.
+    assert (f'<span class="citation-text">《{NOTICE}》附件2《劳动竞赛评分细则》，示工发〔2021〕7号，'
+            "示例州总工会，2021年3月8日</span>") in html
 
     hits = api(index, "/api/search?q=技能比武占六十分")
     assert [(h["doc_id"], h["attachment_label"]) for h in hits["results"]] == [
