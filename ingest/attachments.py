@@ -4,8 +4,8 @@ An attachment is known by its file name or first line (`附件1`, `附件 2`, `�
 by its title in a notice's list under `附件：` (numbered `1.` `2.`, possibly wrapped over lines).
 It is linked to its notice (attachment_of), takes the notice's issuer, 发文字号 and date where it
 has none of its own, and the notice lists every attachment, with doc_id None for the files not
-in the collection (未收录). A notice whose later pages are its attachments stays one document:
-each attachment starts a section of its own.
+in the collection (未收录) and the notice's own doc_id for those printed after it. A notice
+whose later pages are its attachments stays one document: each 附件N line opens a section.
 """
 from __future__ import annotations
 
@@ -162,14 +162,22 @@ def link_attachments(docs: Sequence[Document]) -> list[Document]:
         mine = sorted(((number, docs[n]) for n, (p, number) in parent_of.items() if p == m),
                       key=lambda x: (len(x[0]), x[0]))
         entries = []
+        printed = _printed_in(docs[m])
         for e in lists.get(m, ()):
             doc_id = next((d.doc_id for number, d in mine if number == e.number), None)
+            if doc_id is None and _key(e.title) in printed:  # printed after the notice
+                doc_id = docs[m].doc_id
             entries.append(dataclasses.replace(e, doc_id=doc_id))
         known = {e.number for e in entries}
         entries += [AttachmentLink(number, d.title, d.doc_id)  # linked by name, not listed
                     for number, d in mine if number not in known]
         linked[m] = dataclasses.replace(linked[m], attachments=tuple(entries))
     return linked
+
+
+def _printed_in(doc: Document) -> set[str]:
+    """The lines of the document that could be an attachment's title (keys, as _key makes)."""
+    return {_key(line) for line in _lines(doc)[1:] if 4 <= len(line) <= _TITLE_CHARS}
 
 
 def _attach(doc: Document, notice: Document, number: str) -> Document:

@@ -155,7 +155,7 @@ class AttachmentLink:
 
     On an attachment (Document.attachment_of) the title and doc_id are its notice's; in a
     notice's list (Document.attachments) they are the attachment's, doc_id None when its file
-    is not in the collection (未收录)."""
+    is not in the collection (未收录), the notice's own when it is printed after the notice."""
 
     number: str
     title: str

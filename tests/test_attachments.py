@@ -247,6 +247,7 @@ def test_attachments_printed_with_their_notice_are_sections_of_it(tmp_path):
         Para("劳动竞赛实施方案", 20, "center", 0, 12),
         Para("竞赛围绕技能比武、合理化建议和节能降耗三项内容展开。")]).path
     [doc] = parse_group((pdf,), "通知").documents
+    assert doc.attachments == (AttachmentLink("", "劳动竞赛实施方案", "通知"),)  # not 未收录
     heads = [s.heading for s in doc.sections]
     assert "附件1" in heads
     after = doc.sections[heads.index("附件1"):]
@@ -256,6 +257,11 @@ def test_attachments_printed_with_their_notice_are_sections_of_it(tmp_path):
     before = [p.text for s in doc.sections[:heads.index("附件1")] for p in s.passages]
     assert any("印发给你们" in t for t in before)
     assert mark_inline_attachments(doc) == doc  # marking twice changes nothing
+    index = tmp_path / "idx"
+    assert ingest(pdf, "--index", index)[0] == 0
+    html = page(index, "/documents/通知")
+    assert '<li>附件：劳动竞赛实施方案<span class="inline">（印在正文之后）</span></li>' in html
+    assert '<h2>附件1</h2>' in html
 
 
 def test_a_notice_and_its_attachments_are_read_as_one_group(inbox):
