@@ -39,12 +39,10 @@ def number_of(raw: str) -> str:
         return str(int(raw))
     if not raw:
         return ""
-    if raw == "十":
-        return "10"
-    tens, _, ones = raw.partition("十")
     if "十" not in raw:
         return str(_CN_DIGITS.get(raw, 0) or raw)
-    return str((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + _CN_DIGITS.get(ones, 0))
+    tens, _, ones = raw.partition("十")  # 十 10, 十二 12, 二十 20, 二十三 23
+    return str(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
 
 
 def _key(title: str) -> str:

@@ -330,3 +330,13 @@ def test_gongwen_show_names_the_notice_and_its_attachments(inbox, tmp_path):
     assert ("附件：\n  - 附件1：劳动竞赛实施方案（实施方案）\n  - 附件2：劳动竞赛评分细则（评分细则）\n"
             "  - 附件3：劳动竞赛报名表（未收录）\n"
             "  - 附件4：优秀组织奖申报表（附件4_优秀组织奖申报表）\n") in shown
+
+
+@pytest.mark.parametrize("name, number", [
+    ("附件1 实施方案", "1"), ("附件 2", "2"), ("附件三：报名表", "3"), ("附件十二", "12"),
+    ("附件２", "2"), ("附件：细则", ""), ("附件", ""), ("附件表格", None), ("通知", None)])
+def test_the_number_a_file_name_gives(name, number):
+    from ingest.attachments import own_number
+
+    doc = _doc("d", "正文。", f"/in/{name}.docx", title="某某细则")
+    assert own_number(doc) == number
