@@ -13,7 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Iterable, Mapping
+from contextlib import nullcontext
+from typing import Callable, Collection, ContextManager, Iterable, Mapping
 
 from .formats import SUPPORTED_EXTENSIONS, extension_of, format_for
 from .attachments import link_attachments, mark_inline_attachments
@@ -199,13 +200,16 @@ def group_digest(shas: Iterable[tuple[Path, str]]) -> str:
 
 
 def parse_group(files: tuple[Path, ...], doc_id: str, limits: Limits = DEFAULT_LIMITS,
-                ids: Mapping[str, str] | None = None) -> ParsedPart:
+                ids: Mapping[str, str] | None = None,
+                guard: Callable[[Path], ContextManager[None]] | None = None) -> ParsedPart:
     """The documents of a group of files, one per document they hold (see ingest.variants),
     attachments linked to their notice (see ingest.attachments).
 
     ids: the id of each stem of a folder group (default: doc_id for the first, the name's for
     the others). A stem that cannot be read fails alone (ParsedPart.failures) unless it is the
     group's only one; the digest then leaves it out, so the next batch reads it again.
+    guard(first file of a stem) wraps the reading of each stem (the batch's time limit: it
+    raises ParseError naming that file, so one slow file does not fail its neighbours).
     """
     stems: dict[str, list[Path]] = {}
     for path in files:
@@ -218,7 +222,8 @@ def parse_group(files: tuple[Path, ...], doc_id: str, limits: Limits = DEFAULT_L
     failures: list[ParseError] = []
     for members in stems.values():
         try:
-            parsed = _parse_stem(tuple(members), limits)
+            with guard(members[0]) if guard is not None else nullcontext():
+                parsed = _parse_stem(tuple(members), limits)
         except ParseError as e:
             if len(stems) == 1:
                 raise

@@ -143,23 +143,37 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _too_slow(seconds: float | None) -> str:
+    return f"解析超过 {seconds or 0:g} 秒（文件损坏或异常？）；可用 --parse-seconds 延长时限"
+
+
+@contextmanager
+def _stem_limit(path: Path, seconds: float | None) -> Iterator[None]:
+    """The time limit around one stem of a group: past it, a ParseError naming its file."""
+    try:
+        with _time_limit(seconds):
+            yield
+    except _TooSlow:
+        raise ParseError(path, _too_slow(seconds)) from None
+
+
 def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | None,
                 limits: Limits = DEFAULT_LIMITS) -> ItemResult:
     first = writer.docnum
     try:
-        # A pathological PDF must not hold up the batch; a group has the time of its files.
-        seconds = parse_seconds * max(1, len(item.files)) if parse_seconds else parse_seconds
-        with _time_limit(seconds):
-            parsed = parse_part(item.path, item.part, item.parts, limits) if item.doc_id is None \
-                else parse_group(item.files or (item.path,), item.doc_id, limits, dict(item.ids))
+        # A pathological PDF must not hold up the batch; in a group, it fails alone.
+        if item.doc_id is None:
+            with _time_limit(parse_seconds):
+                parsed = parse_part(item.path, item.part, item.parts, limits)
+        else:
+            parsed = parse_group(item.files or (item.path,), item.doc_id, limits,
+                                 dict(item.ids), guard=lambda path: _stem_limit(path, parse_seconds))
         for record in [document_record(doc) for doc in parsed.documents]:
             if len(item.files) > 1:  # the index knows a group by its first file and digest
                 record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
     except _TooSlow:
-        reason = (f"解析超过 {seconds:g} 秒（文件损坏或异常？）；"
-                  "可用 --parse-seconds 延长时限")
-        return ItemResult(item.file, (), "", first, writer.docnum, reason)
+        return ItemResult(item.file, (), "", first, writer.docnum, _too_slow(parse_seconds))
     except ParseError as e:
         return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
