@@ -7,7 +7,9 @@ first 发文字号-shaped string as number, nothing for issuer, 文种 from the 
 
 Sets (under ../shared/data, the reference bulletin under ../shared/seed):
   office  office_files/gold.jsonl: "?" = the file does not say (expected empty); "parent" = the
-          notice the file is attached to says (counted only once ingest links attachments, else n/a)
+          notice the file is attached to says (counted once ingest links attachments: an
+          attachment takes the fields it leaves empty from a notice in its folder, as a batch
+          links them with ingest.link_attachments; the notice of 006 and 007 is not in the set)
   govcn   govcn_2019: each html/ page and each record's text as a .txt file
   laws    LawRefBook Markdown: title and version date from the file name `标题(YYYY-MM-DD).md`
           (中华人民共和国 ignored on both sides: the file names leave it out)
@@ -61,6 +63,7 @@ class Case:
     format: str
     path: Path
     gold: dict[str, str | None]
+    parent: frozenset[str] = frozenset()  # fields the gold takes from the file's notice
 
 
 @dataclass
@@ -131,7 +134,10 @@ def office_cases(attachments: bool) -> Iterator[Case]:
                  ("date_written", "date_written" if "date_written" in g else "date"))}
         gold["doctype"] = _office_doctype(g.get("doctype")) or kind_of(gold["title"] or "") or NA
         path = folder / record["file"]
-        yield Case("office", path.suffix.lstrip(".").lower(), path, gold)
+        parent = frozenset(name for name, key in (("issuer", "issuer"), ("doc_number", "doc_number"),
+                                                  ("date_written", "date_written"))
+                           if "parent" in str(g.get(key) or ""))
+        yield Case("office", path.suffix.lstrip(".").lower(), path, gold, parent)
 
 
 def govcn_cases(tmp: Path) -> Iterator[Case]:
@@ -200,11 +206,35 @@ def _iso(text: str | None) -> str | None:
         return None
 
 
-def ours(case: Case) -> dict[str, str]:
-    """The fields of the first Document ingest makes of the file."""
-    from ingest import parse_file
+def parsed(cases: list[Case]) -> dict[Path, object]:
+    """The first Document ingest makes of each file (or its ParseError); an office file that
+    is an attachment of a notice in its folder linked to it, as a batch links them (then the
+    fields the file leaves empty are its notice's: the "parent" gold)."""
+    from ingest import ParseError, link_attachments, parse_file
 
-    doc = parse_file(case.path)[0]
+    docs: dict[Path, object] = {}
+    for case in cases:
+        try:
+            docs[case.path] = parse_file(case.path)[0]
+        except ParseError as exc:
+            docs[case.path] = exc
+    folders: dict[Path, list[Path]] = defaultdict(list)
+    for case in cases:
+        if case.set == "office" and not isinstance(docs[case.path], ParseError):
+            folders[case.path.parent].append(case.path)
+    for paths in folders.values():
+        for path, doc in zip(paths, link_attachments([docs[p] for p in paths])):
+            docs[path] = doc
+    return docs
+
+
+def ours(case: Case, docs: dict[Path, object]) -> dict[str, str]:
+    """The fields of the first Document ingest makes of the file (see parsed)."""
+    from ingest import ParseError
+
+    doc = docs[case.path]
+    if isinstance(doc, ParseError):
+        raise doc
     shown = json.dumps(doc.to_dict(), ensure_ascii=False)
     return {"title": doc.title or "", "issuer": doc.issuer or "",
             "doc_number": doc.doc_number or "",
@@ -283,11 +313,12 @@ def score(cases: list[Case], scores: dict[tuple[str, str], Scores]) -> None:
     """Add every case to its (set, format) scores."""
     from ingest import ParseError
 
+    docs = parsed(cases)
     for case in cases:
         s = scores[(case.set, case.format)]
         s.files += 1
         try:
-            got = ours(case)
+            got = ours(case, docs)
         except ParseError as exc:
             s.failed += 1
             got = {name: "" for name in FIELDS}
@@ -298,10 +329,11 @@ def score(cases: list[Case], scores: dict[tuple[str, str], Scores]) -> None:
             base = {name: "" for name in FIELDS}
         s.lookalikes += int(got.get("lookalikes", 0))
         s.raw_lookalikes += int(base.get("lookalikes", 0))
+        linked = getattr(docs[case.path], "attachment_of", None) is not None
         for name in FIELDS:
             gold = case.gold.get(name)
-            if gold is None:
-                continue
+            if gold is None or (name in case.parent and not linked):
+                continue  # n/a, or its notice is not in the set (not linked: nothing to say)
             ok = _matches(name, got[name], gold, case)
             s.ours[name].add(ok)
             s.naive[name].add(_matches(name, base[name], gold, case))

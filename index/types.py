@@ -70,6 +70,7 @@ class DocumentHit:
     score: float
     passages: tuple[PassageHit, ...] = ()
     same_as: str | None = None  # doc_id of a hit above it on the page with the same text
+    attachment_label: str | None = None  # 《notice》的附件N for an attachment
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "title": self.title, "title_html": self.title_html,
@@ -77,7 +78,8 @@ class DocumentHit:
                 "date": self.date.isoformat() if self.date else None,
                 "issuer": self.issuer, "doc_number": self.doc_number, "issue": self.issue,
                 "sample": self.sample, "score": round(self.score, 4),
-                "passages": [p.to_dict() for p in self.passages], "same_as": self.same_as}
+                "passages": [p.to_dict() for p in self.passages], "same_as": self.same_as,
+                "attachment_label": self.attachment_label}
 
 
 @dataclass(frozen=True)

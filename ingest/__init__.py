@@ -5,6 +5,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .attachments import link_attachments
     from .formats import SUPPORTED_EXTENSIONS
     from .model import (BulletinInfo, Document, Item, ParseError, Passage, Reference, Section,
                         Source)
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 # the shell need, must not load every format's parser and the structure rules.
 _HOMES = {
     "SUPPORTED_EXTENSIONS": "formats",
+    "link_attachments": "attachments",
     **dict.fromkeys(("BulletinInfo", "Document", "Item", "ParseError", "Passage", "Reference",
                      "Section", "Source"), "model"),
     **dict.fromkeys(("normalize_inline", "page_break_joins", "repair_page_breaks"), "normalize"),
@@ -25,7 +27,7 @@ _HOMES = {
 }
 
 __all__ = [
-    "SUPPORTED_EXTENSIONS", "BulletinInfo", "Document", "IngestReport", "Item", "ParseError",
+    "SUPPORTED_EXTENSIONS", "BulletinInfo", "link_attachments", "Document", "IngestReport", "Item", "ParseError",
     "Passage", "Reference", "Section", "Source", "doc_id_for", "ingest_paths",
     "iter_source_files", "normalize_doc_number", "normalize_inline", "page_break_joins",
     "parse_date", "parse_file", "repair_page_breaks",

@@ -10,17 +10,27 @@ import dataclasses
 import errno
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Iterable
+from contextlib import nullcontext
+from typing import Callable, Collection, ContextManager, Iterable, Mapping
 
-from .formats import SUPPORTED_EXTENSIONS, extension_of
+from .formats import SUPPORTED_EXTENSIONS, extension_of, format_for
+from .attachments import link_attachments, mark_inline_attachments
 from .limits import DEFAULT_LIMITS, Limits, file_sha256, not_regular, os_reason
 from .model import Document, ParseError
 from .pipeline import ParsedPart, _hidden, doc_id_for, parse_part
 from .variants import merge_variants, source_rank
 
 PART_BYTES = 6 * 1024 * 1024  # a JSON Lines file bigger than this is parsed in parts
+# A small folder that looks like one notice's files (an attachment by name, or files of more
+# than one format: 通知.docx + 附件.pdf, X.html + its printed PDF) is read as one group: a
+# notice and its attachments, or one document sent as files of different names, are found
+# only by reading them together, and a change to one re-reads them all. Other folders (one
+# format, an archive) are read by stem, so that one file's change re-reads only it.
+FOLDER_FILES = 16
+_ATTACHMENT_NAME = re.compile(r"^\s*附\s*件")
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,8 @@ def find_sources(paths: Iterable[Path]) -> SourceList:
 
 @dataclass(frozen=True)
 class SourceGroup:
-    """Files read together as one unit: the same stem in the same folder (X.docx, X.pdf).
+    """Files read together as one unit: the same stem in the same folder (X.docx, X.pdf), or
+    a small folder's files (see FOLDER_FILES).
 
     A JSON Lines file, which names its documents itself, is always a group of its own.
     """
@@ -102,23 +113,64 @@ class SourceGroup:
             return None
         return doc_id_for(self.key)
 
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """The ids its files' names give, the best file's first (several for a folder)."""
+        if self.doc_id is None:
+            return ()
+        return tuple(dict.fromkeys(doc_id_for(p) for p in self.files))
+
 
 def group_sources(files: Iterable[Path], named: Collection[Path] = ()
                   ) -> tuple[SourceGroup, ...]:
-    """The files grouped by folder and id-giving stem, in the order of their first file.
+    """The files grouped by folder and id-giving stem, in the order of their first file; a
+    small folder that looks like one notice's files as one group (see FOLDER_FILES).
 
-    A file named alone (in named) brings its namesakes in its folder along: the group is the
-    unit the index knows, so `ingest X.pdf` re-reads X.docx with it rather than split it.
+    A file named alone (in named) brings its namesakes in its folder along (its whole folder
+    when small): the group is the unit the index knows, so `ingest X.pdf` re-reads X.docx
+    with it rather than split it.
     """
     groups: dict[tuple[Path, str], set[Path]] = {}
-    for path in files:
-        solo = extension_of(path) in (".jsonl", ".jsonl.gz")
-        groups.setdefault((path, "") if solo else (path.parent, doc_id_for(path)), set()).add(path)
     listed: dict[Path, dict[str, list[Path]]] = {}
+    together: dict[Path, bool] = {}  # folder → read as one group
+    for path in files:
+        if extension_of(path) in (".jsonl", ".jsonl.gz"):
+            key = (path, "")
+        else:
+            if path.parent not in together:
+                together[path.parent] = _together(path.parent)
+            key = (path.parent, "" if together[path.parent] else doc_id_for(path))
+        groups.setdefault(key, set()).add(path)
     for (folder, doc_id), members in groups.items():
-        if doc_id and not members.isdisjoint(named):
-            members.update(_namesakes(folder, listed).get(doc_id, ()))
+        if folder.is_dir() and not members.isdisjoint(named):
+            near = _namesakes(folder, listed)
+            members.update(p for stem, paths in near.items() if not doc_id or stem == doc_id
+                           for p in paths)
     return tuple(SourceGroup(tuple(sorted(g, key=source_rank))) for g in groups.values())
+
+
+def _together(folder: Path) -> bool:
+    """The folder's files are read as one group (see FOLDER_FILES); a quick listing by name."""
+    count = 0
+    formats: set[str] = set()
+    attachment = False
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = Path(entry.name)
+                ext = extension_of(path)
+                if _hidden(entry.name) or ext not in SUPPORTED_EXTENSIONS or \
+                        ext in (".jsonl", ".jsonl.gz"):
+                    continue
+                count += 1
+                if count > FOLDER_FILES:
+                    return False
+                fmt = format_for(path)
+                formats.add(fmt.name if fmt else ext)
+                attachment = attachment or bool(_ATTACHMENT_NAME.match(entry.name))
+    except OSError:
+        return False
+    return count > 1 and (attachment or len(formats) > 1)
 
 
 def _namesakes(folder: Path, listed: dict[Path, dict[str, list[Path]]]) -> dict[str, list[Path]]:
@@ -147,27 +199,72 @@ def group_digest(shas: Iterable[tuple[Path, str]]) -> str:
     return hashlib.sha256("".join(f"{p}\0{sha}\n" for p, sha in pairs).encode()).hexdigest()
 
 
-def parse_group(files: tuple[Path, ...], doc_id: str,
-                limits: Limits = DEFAULT_LIMITS) -> ParsedPart:
-    """The documents of a group of files, one per document they hold (see ingest.variants)."""
+def parse_group(files: tuple[Path, ...], doc_id: str, limits: Limits = DEFAULT_LIMITS,
+                ids: Mapping[str, str] | None = None,
+                guard: Callable[[Path], ContextManager[None]] | None = None) -> ParsedPart:
+    """The documents of a group of files, one per document they hold (see ingest.variants),
+    attachments linked to their notice (see ingest.attachments).
+
+    ids: the id of each stem of a folder group (default: doc_id for the first, the name's for
+    the others). A stem that cannot be read fails alone (ParsedPart.failures) unless it is the
+    group's only one; the digest then leaves it out, so the next batch reads it again.
+    guard(first file of a stem) wraps the reading of each stem (the batch's time limit: it
+    raises ParseError naming that file, so one slow file does not fail its neighbours).
+    """
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        stems.setdefault(doc_id_for(Path(path)), []).append(Path(path))
+    ids = dict(ids or {})
+    ids.setdefault(next(iter(stems)), doc_id)
+    docs: list[Document] = []
+    shas: list[tuple[Path, str]] = []
+    warnings: list[str] = []
+    failures: list[ParseError] = []
+    for members in stems.values():
+        try:
+            with guard(members[0]) if guard is not None else nullcontext():
+                parsed = _parse_stem(tuple(members), limits)
+        except ParseError as e:
+            if len(stems) == 1:
+                raise
+            failures.append(e)
+            continue
+        docs.extend(parsed.documents)
+        shas.extend(parsed.shas)
+        warnings.extend(parsed.warnings)
+    if not docs and failures:
+        raise failures[0]
+    if len(files) == 1:
+        docs = [dataclasses.replace(d, doc_id=doc_id) for d in docs]
+    else:
+        docs = merge_variants(docs, ids)
+    docs = [mark_inline_attachments(d) for d in link_attachments(docs)]
+    return ParsedPart(tuple(docs), group_digest(shas), tuple(warnings), tuple(failures))
+
+
+@dataclass(frozen=True)
+class _Stem:
+    documents: tuple[Document, ...]
+    shas: tuple[tuple[Path, str], ...]
+    warnings: tuple[str, ...]
+
+
+def _parse_stem(files: tuple[Path, ...], limits: Limits) -> _Stem:
+    """The documents of one stem's files (X.docx, X.pdf): one unreadable file fails them all."""
     docs: list[Document] = []
     shas = []
     warnings: list[str] = []
     for path in files:
         try:
-            parsed = parse_part(Path(path), limits=limits)
-        except ParseError as e:  # the group is reported under its first file: name this one
+            parsed = parse_part(path, limits=limits)
+        except ParseError as e:  # the stem is reported under its first file: name this one
             if path == files[0]:
                 raise
             raise ParseError(files[0], f"同名文件 {path.name} 无法读取：{e.reason}") from e
         docs.extend(parsed.documents)
         shas.append((path, parsed.sha256))
         warnings.extend(parsed.warnings)
-    if len(files) == 1:
-        docs = [dataclasses.replace(d, doc_id=doc_id) for d in docs]
-    else:
-        docs = merge_variants(docs, doc_id)
-    return ParsedPart(tuple(docs), group_digest(shas), tuple(warnings))
+    return _Stem(tuple(docs), tuple(shas), tuple(warnings))
 
 
 def hash_file(path: Path) -> str:

@@ -167,6 +167,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class AttachmentLink:
+    """附件N of a notice: its number ("" when the notice has one only), title and doc_id.
+
+    On an attachment (Document.attachment_of) the title and doc_id are its notice's; in a
+    notice's list (Document.attachments) they are the attachment's, doc_id None when its file
+    is not in the collection (未收录), the notice's own when it is printed after the notice."""
+
+    number: str
+    title: str
+    doc_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "doc_id": self.doc_id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AttachmentLink:
+        return cls(number=d.get("number") or "", title=d["title"], doc_id=d.get("doc_id"))
+
+
+@dataclass(frozen=True)
 class Document:
     """A parsed bulletin, policy document or other text, ready to be indexed."""
 
@@ -186,6 +206,8 @@ class Document:
     sample: bool = False  # written for the demo: shown as such, never to be cited
     extra: dict[str, str] = field(default_factory=dict)  # further metadata (topic, publish_date …)
     ocr_pages: tuple[int, ...] = ()  # PDF pages without a text layer, read by OCR
+    attachment_of: AttachmentLink | None = None  # the notice this document is 附件N of
+    attachments: tuple[AttachmentLink, ...] = ()  # a notice's 附件 list, in its order
 
     def __post_init__(self) -> None:
         if self.doc_type not in DOC_TYPES:
@@ -200,6 +222,13 @@ class Document:
     def originals(self) -> tuple[Source, ...]:
         """Every file the document was read from, the one its text comes from first."""
         return self.sources or ((self.source,) if self.source is not None else ())
+
+    @property
+    def attachment_label(self) -> str | None:
+        """《notice title》的附件N, how an attachment is shown; None for other documents."""
+        if self.attachment_of is None:
+            return None
+        return f"{_book_title(self.attachment_of.title)}的附件{self.attachment_of.number}"
 
     @property
     def text(self) -> str:
@@ -227,6 +256,9 @@ class Document:
                         for s in self.originals],
             "extra": dict(self.extra),
             "ocr_pages": list(self.ocr_pages),
+            "attachment_of": self.attachment_of.to_dict() if self.attachment_of else None,
+            "attachment_label": self.attachment_label,
+            "attachments": [a.to_dict() for a in self.attachments],
         }
 
     @classmethod
@@ -253,6 +285,9 @@ class Document:
             sample=bool(d.get("sample")),
             extra=dict(d.get("extra") or {}),
             ocr_pages=tuple(d.get("ocr_pages") or ()),
+            attachment_of=(AttachmentLink.from_dict(d["attachment_of"])
+                           if d.get("attachment_of") else None),
+            attachments=tuple(AttachmentLink.from_dict(a) for a in d.get("attachments") or ()),
         )
 
 

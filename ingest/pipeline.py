@@ -101,6 +101,7 @@ class ParsedPart:
     documents: tuple[Document, ...]
     sha256: str
     warnings: tuple[str, ...] = ()
+    failures: tuple[ParseError, ...] = ()  # files of a folder group that could not be read
 
 
 def parse_part(path: Path, part: int = 0, parts: int = 1,

@@ -10,15 +10,23 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from datasketch import MinHash
+
+from .attachments import own_number
 from .formats import format_for
 from .model import Document, Section, Source
+from .pipeline import doc_id_for
 
 # Text from a format that carries it as written beats a PDF's text layer (line breaks,
 # headers and page numbers mixed in), which beats OCR.
 FORMAT_RANK = {"docx": 0, "doc": 1, "wps": 1, "html": 2, "text": 3, "pdf": 4}
 SAME_TEXT = 0.8  # character-bigram Jaccard from which two files hold the same document
+# Files of different names in one folder: the same document only when their texts are nearly
+# identical (Jaccard of character 5-gram sets, estimated by MinHash) or their 发文字号 agree.
+SAME_SHINGLES = 0.9
+SHINGLE = 5
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 
 
@@ -48,28 +56,78 @@ def _rank(doc: Document) -> tuple[int, float]:
     return FORMAT_RANK.get(_format(doc), len(FORMAT_RANK)), ocr
 
 
-def _same(a: Document, b: Document, grams: dict[int, frozenset[str]]) -> bool:
-    numbers = ("".join((a.doc_number or "").split()), "".join((b.doc_number or "").split()))
-    if all(numbers):
-        return numbers[0] == numbers[1]
-    return jaccard(grams[id(a)], grams[id(b)]) >= SAME_TEXT
+def minhash(text: str) -> MinHash:
+    """MinHash of the set of character 5-grams of the text, spaces and punctuation left out."""
+    chars = _NOT_TEXT.sub("", text)
+    grams = {chars[i:i + SHINGLE] for i in range(max(1, len(chars) - SHINGLE + 1))}
+    sketch = MinHash(num_perm=128)
+    sketch.update_batch([g.encode("utf-8") for g in grams])
+    return sketch
 
 
-def merge_variants(docs: Sequence[Document], doc_id: str) -> list[Document]:
-    """The documents of one group of files: same document merged, the best one's id doc_id."""
+class _Likeness:
+    """Whether two documents of one group are the same; text fingerprints made when asked."""
+
+    def __init__(self) -> None:
+        self.grams: dict[int, frozenset[str]] = {}
+        self.sketches: dict[int, MinHash] = {}
+        self.numbers: dict[int, str | None] = {}
+
+    def same(self, a: Document, b: Document) -> bool:
+        numbers = ("".join((a.doc_number or "").split()), "".join((b.doc_number or "").split()))
+        if _stem(a) == _stem(b):
+            if all(numbers):
+                return numbers[0] == numbers[1]
+            return jaccard(self._grams(a), self._grams(b)) >= SAME_TEXT
+        if self._number(a) != self._number(b):  # a notice and its attachment stay two
+            return False
+        if all(numbers):
+            return numbers[0] == numbers[1]
+        return self._sketch(a).jaccard(self._sketch(b)) >= SAME_SHINGLES
+
+    def _grams(self, doc: Document) -> frozenset[str]:
+        if id(doc) not in self.grams:
+            self.grams[id(doc)] = bigrams(doc.text)
+        return self.grams[id(doc)]
+
+    def _sketch(self, doc: Document) -> MinHash:
+        if id(doc) not in self.sketches:
+            self.sketches[id(doc)] = minhash(doc.text)
+        return self.sketches[id(doc)]
+
+    def _number(self, doc: Document) -> str | None:
+        if id(doc) not in self.numbers:
+            self.numbers[id(doc)] = own_number(doc)
+        return self.numbers[id(doc)]
+
+
+def _stem(doc: Document) -> str:
+    return doc_id_for(Path(doc.source.path)) if doc.source is not None else ""
+
+
+def merge_variants(docs: Sequence[Document], doc_id: str | Mapping[str, str]
+                   ) -> list[Document]:
+    """The documents of one group of files, the same document merged.
+
+    doc_id: the group's id (one stem), or the id of each stem (a folder read as one group);
+    a document takes its best file's id."""
     ordered = sorted(docs, key=lambda d: (_rank(d), d.source.path if d.source else ""))
-    grams = {id(d): bigrams(d.text) for d in ordered}
+    likeness = _Likeness()
     clusters: list[list[Document]] = []
     for doc in ordered:
-        home = next((c for c in clusters if _same(c[0], doc, grams)), None)
+        home = next((c for c in clusters if likeness.same(c[0], doc)), None)
         if home is None:
             clusters.append([doc])
         else:
             home.append(doc)
-    # The best file's document keeps the group's id; another document the group's id and
-    # its format (the same on every batch: the order depends on the files alone).
-    return [_merge(c, doc_id if n == 0 else f"{doc_id}-{_format(c[0]) or n + 1}")
-            for n, c in enumerate(clusters)]
+    # The best file's document keeps its stem's id; another document of the same stem that
+    # id and its format (the same on every batch: the order depends on the files alone).
+    ids: list[str] = []
+    for n, cluster in enumerate(clusters):
+        stem = _stem(cluster[0])
+        mine = doc_id if isinstance(doc_id, str) else doc_id.get(stem, stem)
+        ids.append(mine if mine not in ids else f"{mine}-{_format(cluster[0]) or n + 1}")
+    return [_merge(c, i) for c, i in zip(clusters, ids)]
 
 
 def _format(doc: Document) -> str:

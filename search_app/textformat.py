@@ -46,6 +46,13 @@ def format_document(doc: Document, citation: str | None = None) -> str:
             lines += [f"  - {v}" for v in value]
         else:
             lines.append(f"{label}：{value}")
+    if doc.attachment_label:
+        lines.append(f"附件于：{doc.attachment_label}（{doc.attachment_of.doc_id}）")
+    if doc.attachments:
+        lines.append("附件：")
+        lines += [f"  - 附件{a.number}：{a.title}（"
+                  f"{'印在正文之后' if a.doc_id == doc.doc_id else a.doc_id or '未收录'}）"
+                  for a in doc.attachments]
     lines.append(f"doc_id：{doc.doc_id}")
     if citation:
         lines.append(f"引用：{citation}")

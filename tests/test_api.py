@@ -13,7 +13,7 @@ RECIPIENTS = {
 }
 SEARCH_KEYS = {"query", "total", "page", "per_page", "expansions", "facets", "results"}
 HIT_KEYS = {"doc_id", "title", "title_html", "doc_type", "kind", "date", "issuer", "doc_number",
-            "issue", "sample", "score", "passages", "same_as"}
+            "issue", "sample", "score", "passages", "same_as", "attachment_label"}
 PASSAGE_HIT_KEYS = {"id", "html", "text", "page", "section", "score", "ocr"}
 
 def get_json(client, url: str, status: int = 200) -> dict:

@@ -254,7 +254,8 @@ def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeat
     return DocumentHit(doc_id=doc.doc_id, title=doc.title, title_html=marker.title(doc.title),
                        doc_type=doc.doc_type, kind=doc.kind, date=doc.date, issuer=doc.issuer,
                        doc_number=doc.doc_number, issue=issue, sample=doc.sample, score=score,
-                       passages=passages, same_as=repeat)
+                       passages=passages, same_as=repeat,
+                       attachment_label=doc.attachment_label)
 
 
 def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = True,

@@ -65,6 +65,8 @@ class SourceFile:
     members: tuple[Path, ...] = ()  # every file read with path (X.docx, X.pdf), path first
     doc_id: str | None = None  # the id the batch gives its documents (None: JSON Lines)
     titles_derived: int = 0  # documents whose title was taken from their text
+    ids: tuple[tuple[str, str], ...] = ()  # (stem, id) of each stem of a folder group
+    member_failures: list[Failure] = field(default_factory=list)  # its files that failed alone
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -167,7 +169,7 @@ def make_tasks(files: list[SourceFile], staging: Path, jobs: int,
                 size += member.stat().st_size
             except OSError:
                 pass
-        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id))
+        batch.append(Item(f.order, f.path, 0, 1, f.members, f.doc_id, f.ids))
         if size >= TASK_BYTES or len(batch) >= per_task:
             flush()
     flush()
@@ -221,6 +223,7 @@ class Batch:
         f = self.files[item.file]
         f.spans.append((res.number, item.first, item.end))
         f.warnings.extend(item.warnings)
+        f.member_failures.extend(Failure(p, r) for p, r in item.failures)
         if item.failure is not None:
             f.failure = f.failure or item.failure
         elif f.done_parts and item.sha != f.sha:
@@ -245,13 +248,17 @@ class Batch:
                 return f"文档编号 {d} 在本文件中出现不止一次"
             seen.add(d)
             other = self.claimed.get(d) or self._owner(d)
-            if other and other not in f.paths and (d in self.claimed or os.path.exists(other)):
+            # An owner in the same folder (not claimed in this batch): the folder was read as
+            # one group before (ingest.batch), and the id is this file's own name's.
+            if other and other not in f.paths and (d in self.claimed or (
+                    os.path.exists(other) and Path(other).parent != f.path.parent)):
                 return (f"文档编号 {d} 已被 {other} 使用；文档编号取自文件名"
                         "（JSON Lines 取自 id 字段）：请将其中一个改名")
         return None
 
     def _decide(self, f: SourceFile) -> None:
         f.failure = f.failure or self._conflict(f)
+        self.failed.extend(f.member_failures)  # reported alone; the group's others go on
         if f.warnings:
             self.warnings.append(Warned(str(f.path), tuple(f.warnings)))
         if f.failure is not None:
@@ -270,10 +277,12 @@ class Batch:
             self.claimed[d] = key
             self.owners[d] = key
         self.documents_added += len(f.doc_ids)
-        keep_files(self.root, f.paths)  # before the commit that names them (index.originals)
+        failed = {m.path for m in f.member_failures}
+        read = [p for p in f.paths if p not in failed]
+        keep_files(self.root, read)  # before the commit that names them (index.originals)
         self.titles_derived += f.titles_derived
-        self.accepted.update(f.paths)
-        (self.updated if f.status == "updated" else self.added).extend(f.paths)
+        self.accepted.update(read)
+        (self.updated if f.status == "updated" else self.added).extend(read)
 
     def _owner(self, doc_id: str) -> str | None:
         if doc_id not in self.owners:

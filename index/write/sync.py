@@ -110,27 +110,41 @@ def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
         if [k[0] for k in known] == [sha]:
             unchanged.extend(map(str, group.files))
             continue
-        doc_id, heir = _own_id(group, manifest, claimed)
+        ids, heir = _own_ids(group, manifest, claimed)
         status = "updated" if known or heir else "added"
         files.append(SourceFile(len(files), group.key, sha, status, part_count(group.key),
-                                members=group.files, doc_id=doc_id))
+                                members=group.files, doc_id=ids[0][1] if ids else None,
+                                ids=ids))
     return files, unchanged, failed
 
 
-def _own_id(group: SourceGroup, manifest: Manifest, claimed: set[str],
-            ) -> tuple[str | None, bool]:
-    """The group's id, and whether it takes over the document of a namesake gone from disk.
+def _own_ids(group: SourceGroup, manifest: Manifest, claimed: set[str],
+             ) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """(stem, id) for each stem of the group, and whether it takes over a document of a file
+    gone from disk."""
+    ids = []
+    heir = False
+    for stem in group.stems:
+        doc_id, took_over = _own_id(stem, group, manifest, claimed)
+        ids.append((stem, doc_id))
+        heir = heir or took_over
+    return tuple(ids), heir
+
+
+def _own_id(doc_id: str, group: SourceGroup, manifest: Manifest, claimed: set[str],
+            ) -> tuple[str, bool]:
+    """A stem's id, and whether it takes over the document of a namesake gone from disk.
 
     The id is its name's, unless another file holds that; then one its folder makes. The file
     that had the name's id first keeps it; the id of the other is the same on every batch (it
     depends on the folder), so re-indexing replaces rather than duplicates.
     """
-    doc_id = group.doc_id
-    if doc_id is None:
-        return None, False
     owner = manifest.owner(doc_id)
     mine = {str(p) for p in group.files}
-    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)):
+    # An owner in the same folder is no namesake: a folder group (ingest.batch) that knew
+    # this stem's document under its first file, now read by stem.
+    if doc_id in claimed or (owner and owner not in mine and os.path.exists(owner)
+                             and Path(owner).parent != group.key.parent):
         folder = hashlib.sha256(str(group.key.parent).encode()).hexdigest()[:8]
         doc_id = f"{doc_id}-{folder}"
     claimed.add(doc_id)
@@ -216,7 +230,8 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
     return SyncReport(
         added=tuple(batch.added), updated=tuple(batch.updated), unchanged=tuple(unchanged),
         removed=tuple(removed), missing=tuple([] if prune else gone),
-        failed=tuple(failed + batch.failed),
+        failed=tuple(sorted(failed + batch.failed, key=lambda f: f.path)),  # a folder group's
+        # files fail together at its turn: listed by path, as files read alone are
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
         warnings=tuple(batch.warnings),
         documents_added=batch.documents_added,

@@ -36,6 +36,7 @@ class Item:
     parts: int
     files: tuple[Path, ...] = ()  # a group of files holding one document (see ingest.variants)
     doc_id: str | None = None  # the id the batch gives the group's documents
+    ids: tuple[tuple[str, str], ...] = ()  # (stem, id) of each stem of a folder group
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ItemResult:
     failure: str | None
     warnings: tuple[str, ...] = ()  # what the parsing libraries warned
     titles_derived: int = 0  # documents whose title was taken from their text (JSON Lines)
+    failures: tuple[tuple[str, str], ...] = ()  # (path, reason): files of a group failed alone
 
 
 @dataclass(frozen=True)
@@ -142,21 +144,37 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _too_slow(seconds: float | None) -> str:
+    return f"解析超过 {seconds or 0:g} 秒（文件损坏或异常？）；可用 --parse-seconds 延长时限"
+
+
+@contextmanager
+def _stem_limit(path: Path, seconds: float | None) -> Iterator[None]:
+    """The time limit around one stem of a group: past it, a ParseError naming its file."""
+    try:
+        with _time_limit(seconds):
+            yield
+    except _TooSlow:
+        raise ParseError(path, _too_slow(seconds)) from None
+
+
 def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | None,
                 limits: Limits = DEFAULT_LIMITS) -> ItemResult:
     first = writer.docnum
     try:
-        with _time_limit(parse_seconds):  # a pathological PDF must not hold up the batch
-            parsed = parse_part(item.path, item.part, item.parts, limits) if item.doc_id is None \
-                else parse_group(item.files or (item.path,), item.doc_id, limits)
+        # A pathological PDF must not hold up the batch; in a group, it fails alone.
+        if item.doc_id is None:
+            with _time_limit(parse_seconds):
+                parsed = parse_part(item.path, item.part, item.parts, limits)
+        else:
+            parsed = parse_group(item.files or (item.path,), item.doc_id, limits,
+                                 dict(item.ids), guard=lambda path: _stem_limit(path, parse_seconds))
         for record in [document_record(doc) for doc in parsed.documents]:
             if len(item.files) > 1:  # the index knows a group by its first file and digest
                 record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
     except _TooSlow:
-        reason = (f"解析超过 {parse_seconds:g} 秒（文件损坏或异常？）；"
-                  "可用 --parse-seconds 延长时限")
-        return ItemResult(item.file, (), "", first, writer.docnum, reason)
+        return ItemResult(item.file, (), "", first, writer.docnum, _too_slow(parse_seconds))
     except ParseError as e:
         return ItemResult(item.file, (), "", first, writer.docnum, e.reason)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
@@ -166,4 +184,5 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
     return ItemResult(item.file, ids, parsed.sha256, first, writer.docnum, None,
                       parsed.warnings,
                       titles_derived=sum(d.extra.get("title_derived") == "true"
-                                         for d in parsed.documents))
+                                         for d in parsed.documents),
+                      failures=tuple((e.path, e.reason) for e in parsed.failures))
