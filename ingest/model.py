@@ -291,6 +291,11 @@ class Document:
         )
 
 
+def _book_title(title: str) -> str:
+    """《title》, with title marks inside it turned into 〈〉 as Chinese usage requires."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+
+
 class ParseError(Exception):
     """A file that cannot be turned into a Document; str() is one line naming the file."""
 

@@ -55,9 +55,14 @@ def cite(doc: Document, base_url: str, passage: Passage | None = None,
     page = passage.page if passage is not None else None
     url = passage_url(base_url, doc, passage) if passage else document_url(base_url, doc.doc_id)
     original = original_for(doc, page)
+    # 其他题名信息: an attachment is cited through its notice ("…的通知附件2"), then the 发文字号.
+    other = [f"{doc.attachment_of.title}附件{doc.attachment_of.number}"] \
+        if doc.attachment_of is not None else []
+    if doc.doc_number and not doc.bulletin:
+        other.append(doc.doc_number)
     parts = dict(
         type_code=code, authors=authors, title=doc.title,
-        other_title=None if doc.bulletin else doc.doc_number,
+        other_title=": ".join(other) or None,
         serial=doc.bulletin.name if doc.bulletin else None,
         year=_year(doc), issue=doc.bulletin.number if doc.bulletin else None,
         date=doc.date.isoformat() if doc.date else None, page=page,

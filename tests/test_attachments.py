@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,7 @@ NOTICE_LIST = [
 def test_each_attachment_is_shown_as_the_notices_and_inherits_its_metadata(inbox, tmp_path):
     index = tmp_path / "idx"
     code, counts, report = ingest(inbox, "--index", index)
-    assert code == 0 and report["failed"] == []
+    assert code == 0 and report["failed"] == [], report["failed"]
     assert counts["added"] == 4 and counts["documents"] == 4
     assert all_ids(index) == ["实施方案", "评分细则", "通知", "附件4_优秀组织奖申报表"]
 
@@ -115,8 +116,11 @@ def test_each_attachment_is_shown_as_the_notices_and_inherits_its_metadata(inbox
             f"《{NOTICE}》</a>的附件2</p>") in html
     assert "<th scope=\"row\">发文字号</th>" in html and "示工发〔2021〕7号" in html
     # Cited through its notice, with the notice's number, issuer and date.
-    assert (f'<span class="citation-text">《{NOTICE}》附件2《劳动竞赛评分细则》，示工发〔2021〕7号，'
-            "示例州总工会，2021年3月8日</span>") in html
+    cited = api(index, "/api/documents/评分细则")["citation"]["text"]
+    assert cited == (f"示例州总工会. 劳动竞赛评分细则: {NOTICE}附件2: 示工发〔2021〕7号[Z/OL]. "
+                     f"(2021-03-08)[{dt.date.today().isoformat()}]. "
+                     "http://localhost/documents/%E8%AF%84%E5%88%86%E7%BB%86%E5%88%99.")
+    assert html_escape(cited) in html
 
     hits = api(index, "/api/search?q=技能比武占六十分")
     assert [(h["doc_id"], h["attachment_label"]) for h in hits["results"]] == [
@@ -134,7 +138,7 @@ def test_changing_only_the_attachment_keeps_the_link(inbox, tmp_path):
     write_scoring(inbox, "评分采用等级制，分为优秀、良好、合格三档。")
     for args in ((inbox,), (inbox / "评分细则.docx",)):  # the folder, then the file alone
         code, _, report = ingest(*args, "--index", index)
-        assert code == 0 and report["failed"] == []
+        assert code == 0 and report["failed"] == [], report["failed"]
         assert found(index, "等级制") == ["评分细则"] and found(index, "技能比武占六十分") == []
         body = api(index, "/api/documents/评分细则")
         assert (body["attachment_label"], body["doc_number"]) == (f"{OF}2", "示工发〔2021〕7号")
@@ -165,7 +169,7 @@ def test_a_docx_and_a_pdf_of_different_names_with_one_doc_number_are_one_documen
     pdf = render_pdf(folder / "示工发2020-15 印发稿.pdf", POLICY_PARAS).path
     index = tmp_path / "idx"
     code, counts, report = ingest(folder, "--index", index)
-    assert code == 0 and report["failed"] == []
+    assert code == 0 and report["failed"] == [], report["failed"]
     assert (counts["added"], counts["documents"]) == (2, 1)
     assert all_ids(index) == ["意见"]
     assert found(index, "厂务公开") == ["意见"]
@@ -276,7 +280,7 @@ def test_a_folder_no_longer_read_as_one_group_keeps_its_ids(inbox, tmp_path):
     (inbox / "实施方案.pdf").unlink()
     (inbox / "附件4 优秀组织奖申报表.docx").unlink()  # two DOCX are left: read by name now
     code, counts, report = ingest(inbox, "--index", index, "--prune")
-    assert code == 0 and report["failed"] == []
+    assert code == 0 and report["failed"] == [], report["failed"]
     assert all_ids(index) == ["评分细则", "通知"]
     assert found(index, "技能比武占六十分") == ["评分细则"]
     assert api(index, "/api/documents/通知")["title"] == NOTICE
@@ -340,3 +344,18 @@ def test_the_number_a_file_name_gives(name, number):
 
     doc = _doc("d", "正文。", f"/in/{name}.docx", title="某某细则")
     assert own_number(doc) == number
+
+
+def test_a_file_gone_from_a_folder_group_keeps_its_document_until_prune(inbox, tmp_path):
+    """A folder read as one group that loses a file is read again; the lost file's document
+    stays (reported missing), as a lone file's does, and goes with --prune."""
+    index = tmp_path / "idx"
+    assert ingest(inbox, "--index", index)[0] == 0
+    (inbox / "实施方案.pdf").unlink()
+    code, _, report = ingest(inbox, "--index", index)
+    assert code == 0 and report["failed"] == [], report["failed"]
+    assert report["missing"] == [str(inbox / "实施方案.pdf")]
+    assert all_ids(index) == ["实施方案", "评分细则", "通知", "附件4_优秀组织奖申报表"]
+    code, _, report = ingest(inbox, "--index", index, "--prune")
+    assert code == 0 and report["removed"] == [str(inbox / "实施方案.pdf")]
+    assert all_ids(index) == ["评分细则", "通知", "附件4_优秀组织奖申报表"]

@@ -7,6 +7,7 @@ deletions of replaced documents; commits fall only between files, never inside o
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -135,6 +136,14 @@ class Manifest:
         return next(iter(self._searcher.docs_for_query(Term("source_path", path))), None) \
             is not None
 
+    def source_files(self, doc_id: str) -> list[str]:
+        """The files an indexed document was read from (its stored sources)."""
+        docs = self._docs("doc_id", doc_id)
+        if not docs:
+            return []
+        stored = json.loads(self._searcher.stored_fields(docs[0])["doc"])
+        return [s["path"] for s in stored.get("sources") or () if s.get("path")]
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -181,8 +190,11 @@ class Batch:
 
     def __init__(self, root: Path, folder: Path, manifest: Manifest, files: list[SourceFile],
                  progress: Progress | None,
-                 merge_policy: Callable[[int], MergePolicy] = tiered) -> None:
+                 merge_policy: Callable[[int], MergePolicy] = tiered, prune: bool = False) -> None:
         self.root = root
+        self.prune = prune  # else a group member's document stays when its file is gone
+        self.missing: list[str] = []  # such files: their documents kept
+        self.removed: list[str] = []  # such files under --prune: their documents deleted
         self.merge_policy = merge_policy  # bytes this commit adds → which segments to merge
         self.ix = open_whoosh(folder, durable=True, mapped=False)
         self.folder = folder
@@ -270,6 +282,14 @@ class Batch:
             return
         key = str(f.path)
         old = [d for p in f.paths for d in (self.manifest.entry(p) or ("", []))[1]]
+        for d in set(old) - set(f.doc_ids):  # a folder group lost a file
+            files = self.manifest.source_files(d)
+            if files and not any(os.path.exists(p) for p in files):
+                if self.prune:
+                    self.removed.extend(files)
+                else:  # its document stays, as a lone file's does
+                    old.remove(d)
+                    self.missing.extend(files)
         self.deletes.update(old)
         self.deletes.update(d for d in f.doc_ids if self._owner(d) not in (None, key))
         self.documents_removed += len(old)

@@ -89,7 +89,15 @@ def _run(batch: Batch, tasks: list[Task], jobs: int) -> None:
             raise
 
 
-def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
+def _kept_lost(known: list[tuple[str, list[str]]], manifest: Manifest) -> bool:
+    """Whether a folder group holds a document kept when its own file went (Batch._decide):
+    --prune reads the group again to drop it."""
+    ids = [d for _, docs in known for d in docs]
+    return len(ids) > 1 and any(
+        (files := manifest.source_files(d)) and not any(map(os.path.exists, files)) for d in ids)
+
+
+def _plan(sources: SourceList, manifest: Manifest, rebuild: bool, prune: bool = False,
           ) -> tuple[list[SourceFile], list[str], list[Failure]]:
     """Hash every file: which groups to parse (new or changed), which are unchanged, which fail."""
     files: list[SourceFile] = []
@@ -107,7 +115,7 @@ def _plan(sources: SourceList, manifest: Manifest, rebuild: bool,
             continue
         sha = group_digest(shas)
         known = [] if rebuild else [e for e in map(manifest.entry, map(str, group.files)) if e]
-        if [k[0] for k in known] == [sha]:
+        if [k[0] for k in known] == [sha] and not (prune and _kept_lost(known, manifest)):
             unchanged.extend(map(str, group.files))
             continue
         ids, heir = _own_ids(group, manifest, claimed)
@@ -204,8 +212,8 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
           merge_policy: Callable[[int], MergePolicy]) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
-    files, unchanged, failed = _plan(sources, manifest, rebuild)
-    batch = Batch(root, folder, manifest, files, progress, merge_policy)
+    files, unchanged, failed = _plan(sources, manifest, rebuild, prune)
+    batch = Batch(root, folder, manifest, files, progress, merge_policy, prune=prune)
     if progress is not None:
         progress(0, len(files))
     _run(batch, make_tasks(files, root / gen.STAGING, jobs, parse_seconds, limits), jobs)
@@ -218,7 +226,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
         for p in gone:
             pruned.update((manifest.entry(p) or ("", []))[1])
     batch.commit(extra_deletes=pruned, final=True)
-    removed = gone if prune else []
+    removed = sorted({*gone, *batch.removed}) if prune else []
     if rebuild:
         rebuilt = batch.accepted
         removed = sorted(p for p in old.paths() if p not in rebuilt and old.has_documents(p))
@@ -229,7 +237,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
     prune_files(root, batch.ix)  # after the pointer: the live index never names a removed file
     return SyncReport(
         added=tuple(batch.added), updated=tuple(batch.updated), unchanged=tuple(unchanged),
-        removed=tuple(removed), missing=tuple([] if prune else gone),
+        removed=tuple(removed), missing=tuple([] if prune else sorted({*gone, *batch.missing})),
         failed=tuple(sorted(failed + batch.failed, key=lambda f: f.path)),  # a folder group's
         # files fail together at its turn: listed by path, as files read alone are
         skipped=tuple(Failure(e.path, e.reason) for e in sources.skipped),
