@@ -68,6 +68,31 @@ LAWS = DATA / "laws"
 
 
 @pytest.mark.skipif(not LAWS.is_dir(), reason=f"shared data not found at {LAWS}")
+def test_joint_issuers_printed_apart_are_joined_in_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "解释.md"
+    path.write_text("# 最高人民法院 最高人民检察院关于办理示例刑事案件适用法律若干问题的解释\n\n"
+                    "2018年9月17日 最高人民法院审判委员会第1749次会议通过\n\n<!-- INFO END -->\n\n"
+                    "第一条 示例。\n", encoding="utf-8")
+    doc = parse_file(path)[0]
+    assert doc.title == "最高人民法院、最高人民检察院关于办理示例刑事案件适用法律若干问题的解释"
+
+
+def test_a_case_is_titled_by_its_name_not_its_headline(tmp_path: Path) -> None:
+    path = tmp_path / "李某与某购物广场买卖合同纠纷案.md"
+    path.write_text("# 销售已过保质期的食品，构成经营者“明知”\n\n<!-- INFO END -->\n\n"
+                    "## 李某与某购物广场买卖合同纠纷案\n\n## 裁判要点\n\n食品已过保质期仍销售的，"
+                    "构成明知。\n\n## 简要案情\n\n李某购买了过期食品。\n", encoding="utf-8")
+    doc = parse_file(path)[0]
+    assert doc.title == "李某与某购物广场买卖合同纠纷案"
+    assert doc.extra["headline"] == "销售已过保质期的食品，构成经营者“明知”"
+    # A case whose # title is its name, and a law whose first heading is a chapter, unchanged.
+    path.write_text("# 张某诉某局要求解除行政协议案\n\n<!-- INFO END -->\n\n## 基本案情\n\n"
+                    "张某于2016年订立协议。\n", encoding="utf-8")
+    assert parse_file(path)[0].title == "张某诉某局要求解除行政协议案"
+    path.write_text(LAW, encoding="utf-8")
+    assert parse_file(path)[0].title == "中华人民共和国示例管理法"
+
+
 def test_real_law() -> None:
     (doc,) = parse_file(LAWS / "宪法相关法" / "集会游行示威法(2009-08-27).md")
     assert doc.title == "中华人民共和国集会游行示威法"

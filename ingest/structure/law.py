@@ -19,6 +19,10 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+条(?:之[一二三四五六七八九十]+)?(?=\s|$)")
 _DATED = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _NAME_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
+# Joint issuers printed apart in a heading (最高人民法院 最高人民检察院关于…): a title joins them with 、.
+_ORGAN = re.compile(r"[\u4e00-\u9fff]{2,30}(?:院|厅|部|委|局|办|会|室|府|署|行|组|社|团|中心|政府|党委)$")
+# A case file's name (## 张某诉某公司买卖合同纠纷案), below the headline of its 裁判要点.
+_CASE_NAME = re.compile(r"^\S{2,80}?(?:诉|与|申请|执行|裁定|赔偿|纠纷)\S*?案$")
 # A history line that only says when it takes effect is not a version of the text.
 _IN_FORCE_ONLY = re.compile(r"施行|实施")
 _VERSION_EVENT = re.compile(r"通过|公布|发布|修正|修订|修改|批准|废止")
@@ -46,10 +50,33 @@ def _head(text: str) -> LawHead:
             continue  # empty, or front matter (bookHidden: true)
         match = _HEADING.match(line)
         if match and len(match.group(1)) == 1:
-            titles.append(match.group(2))
+            titles.append(joint_issuers(match.group(2)))
         elif not match:
             history.append(line)
     return LawHead(" ".join(titles), tuple(history))
+
+
+def joint_issuers(title: str) -> str:
+    """最高人民法院 最高人民检察院关于… → 最高人民法院、最高人民检察院关于…"""
+    prefix, sep, rest = title.partition("关于")
+    organs = prefix.split()
+    if sep and len(organs) > 1 and all(_ORGAN.search(o) for o in organs):
+        return "、".join(organs) + sep + rest
+    return title
+
+
+def case_name(body: str) -> str | None:
+    """A case file's name: its first heading when that names a case (the # title above is the
+    headline of its 裁判要点, not what the case is cited by)."""
+    for raw in _COMMENT.sub("", body).splitlines():
+        line = normalize_inline(raw)
+        if not line:
+            continue
+        match = _HEADING.match(line)
+        if match and len(match.group(1)) == 2 and _CASE_NAME.match(match.group(2)):
+            return match.group(2)
+        return None
+    return None
 
 
 def version_date(path: Path, history: tuple[str, ...]) -> dt.date | None:
@@ -118,6 +145,10 @@ def law_document(doc_id: str, path: Path, text: str, source: Source | None = Non
     extra = {"law_history": "\n".join(head.history)}
     if date is not None:
         extra["version_date"] = date.isoformat()
-    return Document(doc_id=doc_id, title=head.title or doc_id, doc_type="other",
-                    sections=_sections(body), date=date, kind=kind_of(head.title),
+    title = head.title
+    case = case_name(body)
+    if case is not None:  # a case: cited by its name; the headline is its 裁判要点's
+        extra["headline"], title = head.title, case
+    return Document(doc_id=doc_id, title=title or doc_id, doc_type="other",
+                    sections=_sections(body), date=date, kind=kind_of(title),
                     source=source, extra=extra)
