@@ -9,8 +9,8 @@ from index.layout import is_index
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
-from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, PassageHit, QueryError,
-                         SearchRequest, SearchResults)
+from index.types import (FACET_FILTERS, SCOPES, SORTS, DocumentHit, IndexError_,
+                         IndexVersionError, PassageHit, QueryError, SearchRequest, SearchResults)
 from index.write.merge import by_record_count, tiered
 from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
 from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
@@ -18,5 +18,6 @@ from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
+           "FACET_FILTERS", "SCOPES",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
            "segment_sizes", "tiered", "by_record_count"]

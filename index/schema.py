@@ -23,13 +23,14 @@ from whoosh.searching import Searcher
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
 from index.analysis.terms import ranking_fields
+from index.analysis.facets import facet_fields, facet_values
 from index.positions import PackedPositions
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 4  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
-# 4: no passage records, packed positions
+SCHEMA_VERSION = 5  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+# 4: no passage records, packed positions; 5: facet and sort fields (index.analysis.facets)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -66,6 +67,7 @@ def build_schema() -> Schema:
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
         work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
         doc=STORED,
+        **facet_fields(),  # issue 13: facets, exact issuer, 刊名, 期号 order, 发布日期
     )
 
 
@@ -104,6 +106,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
+    record.update(facet_values(doc))  # issue 13: index.analysis.facets
     if doc.kind:
         record["kind"] = doc.kind
     if doc.issuer:

@@ -18,8 +18,11 @@ from whoosh.searching import Searcher
 from index.analysis import normalize_text
 from index.search.expand import load_expander
 from index.search.highlight import Highlighter
-from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
-                                is_empty, parse_query, validate_request)
+from index.search.query import (DOC_PAIRS, TITLE_PAIRS, Clause, ParsedQuery, filter_query,
+                                clause_query, filter_queries, has_text, is_empty, parse_query,
+                                validate_request)
+from index.search.syntax import Branch
+from index.search.syntax import branches as branches_of
 from index.search.ranking import (RankParams, TextFeatures, bm25_scores, make_plan,
                                   match_mask, query_records)
 from index.search.scoring import Corpus, corpus_for
@@ -27,9 +30,12 @@ from index.search.similar import Shingles, same_as, shingles
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
-FACETS = {"doc_type": "doc_type", "year": "year"}
+# facet → its column; a facet's counts leave out its own choices (several may be chosen)
+FACETS = {"doc_type": "doc_type", "year": "year", "kind": "kind_key", "issuer": "issuer_key",
+          "journal": "journal", "topic": "topic"}
 DEFAULT_PARAMS = RankParams()
 PASSAGE_K1 = 1.2
+BODY_PAIRS = (("body", "body_bg", 1.0),)
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
@@ -37,9 +43,12 @@ def run_search(searcher: Searcher, req: SearchRequest,
     """Search with one searcher; QueryError for a request that cannot be searched."""
     validate_request(req)
     schema = searcher.schema
-    parsed = parse_query(req.q, schema, load_expander() if req.expand else None)
+    expander = load_expander() if req.expand else None
+    branches = _parse_branches(req.q, schema, expander)
+    parsed = _merged([p for _, p in branches])
     if is_empty(parsed, req):
         raise QueryError("检索式为空：请输入检索词或选择筛选条件")
+    within = [_parse_branches(w, schema, expander) for w in req.within]
     if searcher.reader().doc_count_all() == 0:  # no segment yet: whoosh's empty reader has no columns
         return SearchResults(query=req.q, total=0, page=req.page, per_page=req.per_page,
                              expansions=parsed.expansions,
@@ -47,12 +56,25 @@ def run_search(searcher: Searcher, req: SearchRequest,
     corpus = corpus_for(searcher)
     plan = make_plan(schema, parsed, params)
     boosts = np.zeros(corpus.size, dtype=np.float32)
-    mask = match_mask(corpus, schema, plan, params, boosts)
-    mask &= _filter_mask(corpus, schema, req, parsed)
+    if len(branches) == 1 and not branches[0][0].excluded:  # a plain query: as it always was
+        mask = match_mask(corpus, schema, plan, params, boosts)
+        mask &= _filter_mask(corpus, schema, req, parsed)
+        mask &= _scope_mask(corpus, schema, parsed, req.scope)
+    else:
+        mask = _branches_mask(corpus, schema, req, params, branches, boosts)
+    for w in within:  # 结果中检索: the earlier queries' words and fields, not their boosts
+        mask &= _branches_mask(corpus, schema, SearchRequest(q=""), params, w,
+                               np.zeros(corpus.size, dtype=np.float32))
+    chosen = {name: _choice_mask(corpus, schema, name, values, req.issuer_sub)
+              for name, values in req.any_of}
+    unfaceted = mask.copy()
+    for keep in chosen.values():
+        mask &= keep
     scores = bm25_scores(corpus, plan, params) if has_text(parsed) else \
         np.zeros(corpus.size, dtype=np.float32)
     if plan.question:
         mask &= (scores > 0) | (boosts > 0)
+        unfaceted &= (scores > 0) | (boosts > 0)
     matches = np.flatnonzero(mask)
     limit = req.page * req.per_page
     stored = _StoredDocs(searcher, corpus)
@@ -64,7 +86,9 @@ def run_search(searcher: Searcher, req: SearchRequest,
     final = base.copy()
     for n in head.tolist():
         final[n] += best * features.score(stored.text(n)) if best > 0 else 0.0
-    if req.sort == "date" or not has_text(parsed):
+    if req.sort in ("date_asc", "issue"):
+        order = _SORTERS[req.sort](corpus, matches, base)
+    elif req.sort == "date" or not has_text(parsed):
         order = _by_date(corpus, matches, base)
     else:
         rest = _top(base, matches, max(limit, len(head)))[len(head):]
@@ -79,7 +103,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
                  for d, n, repeat in zip(docs, shown, repeats))
     return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
                          hits=hits, expansions=parsed.expansions,
-                         facets=_facets(corpus, matches))
+                         facets=_facets(corpus, unfaceted, chosen))
 
 
 class _StoredDocs:
@@ -120,6 +144,28 @@ def _by_date(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndar
     return matches[np.lexsort((matches, -scores[matches], -dates))]
 
 
+def _by_date_asc(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Oldest first; undated documents last here too; ties by relevance, then record."""
+    dates = corpus.column("date")[matches].astype(np.int64)
+    dates[dates == 0] = 99999999
+    return matches[np.lexsort((matches, -scores[matches], dates))]
+
+
+def _by_issue(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each series (刊名) in the order of its issues; documents of no series last, newest first."""
+    codes, labels = corpus.codes("journal")
+    series = codes[matches].astype(np.int64)
+    none = np.asarray([str(label) in ("", "None") for label in labels], dtype=bool)
+    if len(labels):
+        series[none[series]] = len(labels)  # no series: after every series
+    order = corpus.column("issue_order")[matches].astype(np.int64)
+    dates = corpus.column("date")[matches].astype(np.int64)
+    return matches[np.lexsort((matches, -dates, order, series))]
+
+
+_SORTERS = {"date_asc": _by_date_asc, "issue": _by_issue}
+
+
 def _doc_text(doc: Document) -> str:
     # _passage_norms cuts the passages back out of this text: keep the two in step.
     return normalize_text("\n".join([doc.title] + [p.text for p in doc.passages()]))
@@ -129,9 +175,10 @@ def _doc_text(doc: Document) -> str:
 
 def _records(corpus: Corpus, q: Query) -> np.ndarray:
     """Records of a filter query: postings and columns where we can, whoosh otherwise."""
-    if isinstance(q, Term) and q.fieldname in ("doc_type", "kind", "doc_number", "role"):
+    if isinstance(q, Term) and q.fieldname in ("doc_type", "kind", "doc_number", "role", "issuers",
+                                               "journal", "kind_key", "topic", "issue"):
         return corpus.postings(q.fieldname, q.text)[0]
-    if isinstance(q, NumericRange) and q.fieldname in ("year", "date"):
+    if isinstance(q, NumericRange) and q.fieldname in ("year", "date", "pub_date"):
         col = corpus.column(q.fieldname).astype(np.int64)
         low = q.start if q.start is not None else col.min(initial=0)
         high = q.end if q.end is not None else col.max(initial=0)
@@ -154,11 +201,80 @@ def _filter_mask(corpus: Corpus, schema: Schema, req: SearchRequest,
     return mask
 
 
-def _facets(corpus: Corpus, matches: np.ndarray) -> dict[str, dict[str, int]]:
+def _parse_branches(q: str, schema: Schema, expander: object) -> list[tuple[Branch, ParsedQuery]]:
+    """The query's branches (index.search.syntax), each parsed by the plain parser."""
+    return [(b, parse_query(b.q, schema, expander)) for b in branches_of(q)]
+
+
+def _merged(parsed: list[ParsedQuery]) -> ParsedQuery:
+    """One query of every branch's clauses: what is scored and highlighted."""
+    if len(parsed) == 1:
+        return parsed[0]
+    clauses = tuple(dict.fromkeys(c for p in parsed for c in p.clauses))
+    return ParsedQuery(clauses, tuple(dict.fromkeys(f for p in parsed for f in p.filters)),
+                       any(p.question for p in parsed))
+
+
+def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: RankParams,
+                   branches: list[tuple[Branch, ParsedQuery]], boosts: np.ndarray) -> np.ndarray:
+    """Records matching any branch (each with the request's filters); identifier boosts kept."""
+    mask = np.zeros(corpus.size, dtype=bool)
+    for branch, parsed in branches:
+        own = np.zeros(corpus.size, dtype=np.float32)
+        hit = match_mask(corpus, schema, make_plan(schema, parsed, params), params, own)
+        hit &= _filter_mask(corpus, schema, req, parsed)
+        hit &= _scope_mask(corpus, schema, parsed, req.scope)
+        for name, value in branch.excluded:
+            q = filter_query(schema, name, normalize_text(value))
+            if q is not None:
+                hit[_records(corpus, q)] = False
+        mask |= hit
+        np.maximum(boosts, own, out=boosts)
+    return mask
+
+
+def _scope_mask(corpus: Corpus, schema: Schema, parsed: ParsedQuery, scope: str) -> np.ndarray:
+    """Records whose title (scope title) or body (scope body) holds every positive clause."""
+    mask = np.ones(corpus.size, dtype=bool)
+    if scope == "all":
+        return mask
+    pairs = TITLE_PAIRS if scope == "title" else BODY_PAIRS
+    for c in parsed.positive:
+        q = clause_query(schema, c if c.units or c.phrase else Clause(c.text, phrase=True), pairs)
+        if q is not None:
+            keep = np.zeros(corpus.size, dtype=bool)
+            keep[query_records(corpus, q)] = True
+            mask &= keep
+    return mask
+
+
+def _choice_mask(corpus: Corpus, schema: Schema, name: str, values: tuple[str, ...],
+                 issuer_sub: bool) -> np.ndarray:
+    """Records with any of the chosen values of one facet."""
+    mask = np.zeros(corpus.size, dtype=bool)
+    for value in values:
+        if name == "issuer":
+            q = filter_query(schema, "issuer" if issuer_sub else "issuer_exact", value)
+        else:
+            q = filter_query(schema, {"kind": "kind_key"}.get(name, name), value)
+        if q is not None:
+            mask[_records(corpus, q)] = True
+    return mask
+
+
+def _facets(corpus: Corpus, unfaceted: np.ndarray,
+            chosen: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
+    """Counts per value of each facet, under every filter but that facet's own choices."""
     out = {}
     for name, field_name in FACETS.items():
+        if field_name not in corpus.searcher.schema:
+            continue
+        mask = unfaceted.copy()
+        for other, keep in chosen.items():
+            if other != name:
+                mask &= keep
         codes, labels = corpus.codes(field_name)
-        counts = np.bincount(codes[matches], minlength=len(labels))
+        counts = np.bincount(codes[np.flatnonzero(mask)], minlength=len(labels))
         ranked = sorted(((labels[i], int(c)) for i, c in enumerate(counts) if c),
                         key=lambda kv: (-kv[1], kv[0]))
         out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
