@@ -43,6 +43,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    from search_app import advanced_pages  # issue 13: 高级检索, the syntax help
+    app.register_blueprint(advanced_pages.bp)
     app.after_request(_security_headers)
     return app
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index import QueryError, SearchResults
-from search_app import present
+from search_app import present, refine
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
 
@@ -23,13 +23,15 @@ bp.add_app_template_filter(present.type_label, "type_label")
 bp.add_app_template_filter(present.page_label, "page_label")
 bp.add_app_template_global(present.SAMPLE_BADGE, "sample_badge")
 bp.add_app_template_global(present.repeat_label, "repeat_label")
+refine.register(bp)  # issue 13: facets, chips, kept filters
 
 
 @bp.app_template_global()
 def search_url(**changes: Any) -> str:
     """The current search with some parameters changed (None removes one; page resets)."""
-    params: dict[str, Any] = {k: v for k in SEARCH_PARAMS
-                              if (v := request.args.get(k, "").strip())}
+    params: dict[str, Any] = dict(refine.current())  # issue 13: several values, 结果中检索
+    if q := request.args.get("q", "").strip():
+        params["q"] = q
     for k, v in changes.items():
         if v is None:
             params.pop(k, None)
@@ -52,7 +54,8 @@ def search() -> tuple[str, int]:
     except ParamError as e:
         return render_template("search.html", error=str(e), **context), 400
     except QueryError as e:
-        return render_template("search.html", error=f"检索式有误：{e}", **context), 400
+        return render_template("search.html", error=f"检索式有误：{e}",
+                               error_at=getattr(e, "position", None), **context), 400
     return render_template("search.html", results=results, request_=search_request,
                            pages=page_numbers(results), facets=facet_links(results),
                            repeats=present.repeat_numbers(results), **context), 200
