@@ -16,6 +16,7 @@ from index import SORTS, Index, IndexError_, QueryError, open_index, optimize_in
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app import create_app
+from search_app.advanced_cli import advanced_args, advanced_options
 from search_app.config import default_config
 from search_app.errors import one_line
 from search_app.indexing import PARSE_SECONDS, bundled_corpus, index_exists, ingest_into_index
@@ -168,22 +169,24 @@ class ProgressBar:
 
 @cli.command(help="检索 QUERY，输出命中的文档与段落（匹配处用【】标出）；"
                   "--json 输出与 /api/search 相同的 JSON。")
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/search 相同）。")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES),
               help="只检索该类型：bulletin 工作简报，policy 政策文件，other 其他。")
 @click.option("--year", type=int, help="只检索该年份的文档。")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="排序：relevance 相关度，date 日期（新的在前）。")
+              help="排序：relevance 相关度，date 日期（新的在前），date_asc 日期（旧的在前），"
+                   "issue 期号（同一刊物按期排列）；未注明日期的排在最后。")
 @click.option("--page", type=int, default=1, show_default=True, help="页码。")
 @click.option("--no-expand", is_flag=True, help="只检索原词，不同时检索简称与全称、同义词。")
+@advanced_options  # issue 13: the 高级检索 fields (search_app.advanced_cli)
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
-           year: int | None, sort: str, page: int, no_expand: bool) -> None:
+           year: int | None, sort: str, page: int, no_expand: bool, **fields: object) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
     args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
-            "expand": "0" if no_expand else None}
+            "expand": "0" if no_expand else None, **advanced_args(fields)}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
     with opened_index(index_path) as index:
