@@ -12,6 +12,7 @@ before. Errors name the character where the query goes wrong, counted from 1.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from index.types import QueryError
 
 MAX_BRANCHES = 32  # (A|B)(C|D)… multiplies out; past this the query is refused, not run slowly
 _OPEN_QUOTES = {'"': '"', "“": "”"}
+_OPERATOR = re.compile(r"[(|]|\b(?:OR|AND|NOT)\b")
 
 
 class QuerySyntaxError(QueryError):
@@ -99,8 +101,7 @@ def _tokens(q: str) -> list[tuple[str, object, int]]:
             leaf, i = _leaf(q, i, depth)
             word = leaf.raw
             kind = word if word in ("OR", "AND", "NOT") and leaf.field is None else "LEAF"
-            if kind != "AND":
-                out.append((kind, leaf if kind == "LEAF" else word, leaf.position))
+            out.append((kind, leaf if kind == "LEAF" else word, leaf.position))
     return out
 
 
@@ -167,6 +168,9 @@ class _Parser:
     def conjunction(self) -> Node:
         parts: list[Node] = []
         while self.peek() not in (None, "OR", ")"):
+            if self.peek() == "AND":  # the default between words
+                self.at += 1
+                continue
             parts.append(self.unary())
         if not parts:
             if self.peek() == "OR" or self.at > 0 and self.toks[self.at - 1][0] == "OR":
@@ -209,9 +213,9 @@ def has_operators(q: str) -> bool:
     """Whether the query uses OR, |, NOT or parentheses (else the plain parser reads it as is)."""
     try:
         toks = _tokens(_fold(q))
-    except QuerySyntaxError:  # a stray ")" or a bare "标题:": the plain parser's business
-        return False
-    return any(kind in ("(", "OR") or kind == "NOT" and value == "NOT"
+    except QuerySyntaxError:  # with an operator, the parser says what is wrong; else the
+        return bool(_OPERATOR.search(_fold(q)))  # plain parser reads it as it always did
+    return any(kind in ("(", "OR", "AND") or kind == "NOT" and value == "NOT"
                for kind, value, _ in toks)
 
 
