@@ -356,3 +356,8 @@ def test_cli_takes_the_advanced_fields(index_dir):
     bad = runner.invoke(cli, ["search", "--index", str(index_dir), "改革 OR"])
     assert bad.exit_code != 0
     assert "检索式有误：第 4 个字符“O”处“OR”（或 |）的两边都要有检索词" in bad.output
+
+
+def test_document_page_marks_both_sides_of_or(client):
+    html = client.get("/documents/b3", query_string={"q": "技能大赛 OR 改革"}).get_data(as_text=True)
+    assert "<mark>技能大赛</mark>与<mark>改革</mark>并进" in html.replace("</mark><mark>", "")

@@ -376,7 +376,8 @@ def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = Tru
     ``only``: the passages shown (a long document's page shows a slice of them).
     """
     try:
-        parsed = parse_query(q or "", schema, load_expander() if expand else None)
+        parsed = _merged([p for _, p in _parse_branches(  # A OR B: both marked, not "or"
+            q or "", schema, load_expander() if expand else None)])
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
     marker = Highlighter(schema, parsed)
