@@ -386,3 +386,7 @@ def test_govcn_issuer_is_the_body_itself(tmp_path):
         facets = index.search(SearchRequest(q="", any_of=(("doc_type", ("policy",)),))).facets
         assert facets["issuer"] == {"国务院办公厅": 22, "国务院": 7}
         assert sum(facets["topic"].values()) == 29 and facets["topic"]["其他"] == 4
+
+
+def test_a_question_within_results_still_narrows(ix):
+    assert set(ids(ix, "改革", within=("为什么要办技能大赛？",))) == {"g3", "b3"}

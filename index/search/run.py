@@ -221,7 +221,10 @@ def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: R
     mask = np.zeros(corpus.size, dtype=bool)
     for branch, parsed in branches:
         own = np.zeros(corpus.size, dtype=np.float32)
-        hit = match_mask(corpus, schema, make_plan(schema, parsed, params), params, own)
+        plan = make_plan(schema, parsed, params)
+        hit = match_mask(corpus, schema, plan, params, own)
+        if plan.question:  # a question needs only some units, but some (as run_search asks)
+            hit &= (bm25_scores(corpus, plan, params) > 0) | (own > 0)
         hit &= _filter_mask(corpus, schema, req, parsed)
         hit &= _scope_mask(corpus, schema, parsed, req.scope)
         for name, value in branch.excluded:
