@@ -94,7 +94,7 @@ def _tokens(q: str) -> list[tuple[str, object, int]]:
         elif c == "|":
             out.append(("OR", c, i))
             i += 1
-        elif c == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] not in "()|":
+        elif c == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] not in ")|":
             out.append(("NOT", c, i))
             i += 1
         else:
