@@ -355,6 +355,8 @@ def test_cli_takes_the_advanced_fields(index_dir):
     issuer = runner.invoke(cli, ["search", "--index", str(index_dir), "--json", "--issuer", "国务院",
                                  "--issuer-sub", "--kind", "意见", "改革"])
     assert [r["doc_id"] for r in json.loads(issuer.output)["results"]] == ["g2"]
+    text = runner.invoke(cli, ["search", "--index", str(index_dir), "改革工作要点"]).output
+    assert "1. 关于改革工作的说明\n   政策文件 · 未注明日期\n" in text
     bad = runner.invoke(cli, ["search", "--index", str(index_dir), "改革 OR"])
     assert bad.exit_code != 0
     assert "检索式有误：第 4 个字符“O”处“OR”（或 |）的两边都要有检索词" in bad.output
