@@ -90,7 +90,8 @@ class FacetGroup:
     heading: str
     param: str
     values: tuple[FacetValue, ...]  # the first TOP shown, the rest under 更多
-    levels: tuple[tuple[str, tuple[FacetValue, ...]], ...] = ()  # 发文机关 by level
+    # 发文机关 by level: (level, the first TOP, the rest under 更多)
+    levels: tuple[tuple[str, tuple[FacetValue, ...], tuple[FacetValue, ...]], ...] = ()
 
     @property
     def top(self) -> tuple[FacetValue, ...]:
@@ -126,7 +127,7 @@ def facet_groups(results: SearchResults) -> list[FacetGroup]:
             continue
         levels = ()
         if param == "issuer":
-            levels = tuple((lv, vs) for lv in LEVELS
+            levels = tuple((lv, vs[:TOP], vs[TOP:]) for lv in LEVELS
                            if (vs := tuple(v for v in values if issuer_level(v.value) == lv)))
         groups.append(FacetGroup(heading, param, values, levels))
     return groups

@@ -393,3 +393,26 @@ def test_govcn_issuer_is_the_body_itself(tmp_path):
 
 def test_a_question_within_results_still_narrows(ix):
     assert set(ids(ix, "改革", within=("为什么要办技能大赛？",))) == {"g3", "b3"}
+
+
+def test_issuers_grouped_by_level_with_more(index_dir):
+    from index import SearchResults
+    from search_app import refine
+
+    names = ["国务院", "国务院办公厅", "教育部", "财政部", "海关总署"] + \
+        [f"第{i}市人民政府" for i in range(1, 11)] + ["某协会"]
+    results = SearchResults(query="改革", total=16, page=1, per_page=10,
+                            facets={"issuer": {n: 20 - i for i, n in enumerate(names)}})
+    app = create_app({"TESTING": True, "INDEX_PATH": index_dir})
+    with app.test_request_context("/search?q=改革&issuer=教育部"):
+        (group,) = refine.facet_groups(results)
+    levels = {level: ([v.value for v in top], [v.value for v in more])
+              for level, top, more in group.levels}
+    assert levels == {"中央": (["国务院", "国务院办公厅"], []),
+                      "国务院部门": (["教育部", "财政部", "海关总署"], []),
+                      "地方": ([f"第{i}市人民政府" for i in range(1, 9)],
+                             ["第9市人民政府", "第10市人民政府"]),
+                      "其他": (["某协会"], [])}
+    assert [v.value for v in group.values if v.chosen] == ["教育部"]
+    html = app.test_client().get("/search", query_string={"q": "改革"}).get_data(as_text=True)
+    assert '<h3 class="facet-level">地方</h3>' in html
