@@ -95,7 +95,8 @@ def test_each_operator_and_field_prefix(ix, q, expected):
 
 
 @pytest.mark.parametrize("q", ["改革 职业教育", "改革 -劳动竞赛", '"改革试点" 国务院', "标题:通知 改革",
-                               "国办发(2020)6号", "第12期 职工快报", "为什么要改革？"])
+                               "国办发(2020)6号", "第12期 职工快报", "为什么要改革？",
+                               "（一）总体要求", "(改革 发展", "改革)"])
 def test_plain_queries_are_one_branch_read_as_before(q):
     assert not has_operators(q)
     assert branches(q) == (Branch(q),)
@@ -112,10 +113,10 @@ def test_branches_spread_or_over_and():
     ("OR 改革", 0, "“OR”（或 |）的两边都要有检索词"),
     ("(改革 OR 发展", 0, "左括号没有对应的右括号"),
     ("改革 (发展 OR 试点))", 13, "多余的右括号"),
-    ("改革 ()", 4, "括号里没有检索词"),
+    ("改革 OR ()", 7, "括号里没有检索词"),
     ("改革 NOT", 3, "“NOT”后面缺少要排除的检索词"),
-    ('(改革 "试点)', 4, "引号不成对"),
-    ("(标题: 改革)", 3, "“标题:”后面缺少检索词"),
+    ('(改革 OR "试点)', 7, "引号不成对"),
+    ("(标题: 改革 | 试点)", 3, "“标题:”后面缺少检索词"),
 ])
 def test_syntax_errors_point_at_the_character(ix, q, position, reason):
     with pytest.raises(QuerySyntaxError) as caught:

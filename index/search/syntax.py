@@ -8,7 +8,8 @@ A query is parsed into a small tree (:class:`Leaf`, :class:`Not`, :class:`All`, 
 and then spread into *branches*: each an AND of leaves in the plain language that
 :func:`index.search.query.parse_query` reads, one of which a document must match. A query
 without OR, NOT or parentheses is one branch, the query itself, so it is searched exactly as
-before. Errors name the character where the query goes wrong, counted from 1.
+before (parentheses alone included). Errors name the character where the query goes wrong,
+counted from 1.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from index.types import QueryError
 
 MAX_BRANCHES = 32  # (A|B)(C|D)… multiplies out; past this the query is refused, not run slowly
 _OPEN_QUOTES = {'"': '"', "“": "”"}
-_OPERATOR = re.compile(r"[(|]|\b(?:OR|AND|NOT)\b")
+_OPERATOR = re.compile(r"\||\b(?:OR|AND|NOT)\b")
 
 
 class QuerySyntaxError(QueryError):
@@ -210,12 +211,16 @@ def parse(q: str) -> Node | None:
 
 
 def has_operators(q: str) -> bool:
-    """Whether the query uses OR, |, NOT or parentheses (else the plain parser reads it as is)."""
+    """Whether the query uses OR, |, NOT or AND (else the plain parser reads it as is).
+
+    Parentheses alone group nothing (words are ANDed anyway), and a query pasted from a text
+    holds them often (（一）总体要求): without an operator they stay plain text, as before.
+    """
     try:
         toks = _tokens(_fold(q))
     except QuerySyntaxError:  # with an operator, the parser says what is wrong; else the
         return bool(_OPERATOR.search(_fold(q)))  # plain parser reads it as it always did
-    return any(kind in ("(", "OR", "AND") or kind == "NOT" and value == "NOT"
+    return any(kind in ("OR", "AND") or kind == "NOT" and value == "NOT"
                for kind, value, _ in toks)
 
 
