@@ -30,8 +30,8 @@ refine.register(bp)  # issue 13: facets, chips, kept filters
 def search_url(**changes: Any) -> str:
     """The current search with some parameters changed (None removes one; page resets)."""
     params: dict[str, Any] = dict(refine.current())  # issue 13: several values, 结果中检索
-    if q := request.args.get("q", "").strip():
-        params["q"] = q
+    params.update({k: v for k in SEARCH_PARAMS if k not in refine.KEPT
+                   if (v := request.args.get(k, "").strip())})
     for k, v in changes.items():
         if v is None:
             params.pop(k, None)

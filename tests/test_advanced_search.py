@@ -246,6 +246,10 @@ def test_filters_in_a_url_are_shown_and_kept_across_paging_and_a_new_query(clien
              if re.search(r"(\?|&amp;)page=", u)]
     assert pages and all(("type", "policy") in _params(u.replace("&amp;", "&"))
                          and ("year", "2021") in _params(u.replace("&amp;", "&")) for u in pages)
+    (oldest,) = [u.replace("&amp;", "&") for u in re.findall(r'href="(/search\?[^"]+)"', html)
+                 if "sort=date_asc" in u]
+    assert _params(oldest) == sorted([("q", "改革"), ("type", "policy"), ("year", "2019"),
+                                      ("year", "2021"), ("sort", "date_asc"), ("per_page", "1")])
     hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
     assert [h for h in hidden if h[0] != "within_prev"] == [
         ("type", "policy"), ("year", "2019"), ("year", "2021"), ("sort", "date"),
