@@ -135,6 +135,12 @@ def test_syntax_error_page_marks_the_character(client):
     assert "<code>改革 (发展 OR 试点)<mark>)</mark></code>" in html
 
 
+def test_syntax_error_in_the_api(client):
+    reply = client.get("/api/search", query_string={"q": "改革 OR (发展"})
+    assert reply.status_code == 400
+    assert reply.get_json()["error"]["message"] == "检索式有误：第 7 个字符“(”处左括号没有对应的右括号"
+
+
 def test_too_many_branches_are_refused(ix):
     q = " ".join(f"(a{i} OR b{i})" for i in range(6))
     with pytest.raises(QueryError, match="超过 32 种组合"):
