@@ -1,4 +1,4 @@
-"""Issue 13 in a real browser: the advanced form, facets ticked, chips removed, at 1200 and 390 px."""
+"""Issue 13 in a real browser: the advanced form, facets ticked, chips removed (1200 and 390 px)."""
 from __future__ import annotations
 
 import pytest
@@ -43,7 +43,8 @@ def browser(request, tmp_path):
 
 def _hits(browser):
     from selenium.webdriver.common.by import By
-    return sorted(h.get_attribute("data-doc-id") for h in browser.find_elements(By.CSS_SELECTOR, "li.hit"))
+    return sorted(h.get_attribute("data-doc-id")
+                  for h in browser.find_elements(By.CSS_SELECTOR, "li.hit"))
 
 
 def _chips(browser):

@@ -68,7 +68,8 @@ def facet_fields() -> dict[str, FieldType]:
 def facet_values(doc: Document) -> dict[str, Any]:
     """The facet and sort fields' values of one Document."""
     bodies = issuer_bodies(doc.issuer)
-    out: dict[str, Any] = {"kind_key": facet_key(doc.kind), "issuer_key": bodies[0] if bodies else "",
+    out: dict[str, Any] = {"kind_key": facet_key(doc.kind),
+                           "issuer_key": bodies[0] if bodies else "",
                            "journal": facet_key(doc.bulletin.name if doc.bulletin else ""),
                            "topic": facet_key(doc.extra.get("topic")),
                            "issue_order": issue_order(doc),

@@ -76,7 +76,7 @@ def _fold(q: str) -> str:
     return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in q)
 
 
-# Tokens: (kind, text, position); kind is one of ( ) OR NOT LEAF.
+# Tokens: (kind, value, position); kind is one of ( ) OR AND NOT LEAF (value: the Leaf).
 def _tokens(q: str) -> list[tuple[str, object, int]]:
     out: list[tuple[str, object, int]] = []
     i, n, depth = 0, len(q), 0
@@ -99,7 +99,7 @@ def _tokens(q: str) -> list[tuple[str, object, int]]:
             out.append(("NOT", c, i))
             i += 1
         else:
-            leaf, i = _leaf(q, i, depth)
+            leaf, i = _leaf(q, i)
             word = leaf.raw
             kind = word if word in ("OR", "AND", "NOT") and leaf.field is None else "LEAF"
             out.append((kind, leaf if kind == "LEAF" else word, leaf.position))
@@ -115,7 +115,7 @@ def _quoted_end(q: str, i: int) -> int:
     return min(ends) + 1 if ends else -2  # an unpaired “ is punctuation (pasted text)
 
 
-def _leaf(q: str, start: int, depth: int) -> tuple[Leaf, int]:
+def _leaf(q: str, start: int) -> tuple[Leaf, int]:
     """The word, phrase or field starting at q[start], and where it ends."""
     i, field = start, None
     colon = q.find(":", start)
