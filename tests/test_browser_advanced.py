@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_advanced_search import corpus
 from docs import build_index
 from search_app import create_app
+from test_advanced_search import corpus
 from test_browser import CHROMEDRIVER, CHROMIUM
 from web_support import ServerThread
 
