@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index import QueryError, SearchResults
-from search_app import present, refine
+from search_app import advanced, present, refine
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
 
@@ -44,7 +44,7 @@ def search_url(**changes: Any) -> str:
 @bp.get("/search")
 def search() -> tuple[str, int]:
     """The search box, and the results when a query or filter is given."""
-    q = request.args.get("q", "").strip()
+    q = advanced.compose_query(request.args)  # q, with any 高级检索 words (all=, any= …)
     context: dict[str, Any] = {"q": q, "sort_labels": present.SORT_LABELS}
     if not q and not has_filters(request.args):
         return render_template("search.html", **context), 200

@@ -336,6 +336,13 @@ def test_advanced_page_submits_each_field(client, form, location, found):
     assert {r["doc_id"] for r in api["results"]} == found
 
 
+def test_advanced_words_given_to_the_search_page_show_in_the_box(client):
+    html = client.get("/search", query_string={"any": "劳动竞赛 职业教育", "not": "技能大赛"})
+    text = html.get_data(as_text=True)
+    assert 'value="(劳动竞赛 OR 职业教育) -技能大赛"' in text
+    assert set(re.findall(r'data-doc-id="([^"]+)"', text)) == {"b1", "b2"}
+
+
 def test_advanced_number_in_the_wrong_order_is_refused(client):
     page = client.get("/advanced/search", query_string={"dn_serial": "6"})
     assert page.status_code == 400
