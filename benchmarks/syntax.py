@@ -12,6 +12,7 @@ and the benchmark prints per-query latency p50/p95 (in process, first page, high
 and the mean number of matches, then each variant's p95 against the plain query's.
 
     python benchmarks/syntax.py --queries 200
+    python benchmarks/syntax.py --queries 12 --docs 150     # the slice the tests run
 """
 from __future__ import annotations
 
@@ -40,11 +41,12 @@ def words(question: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=200, help="dev questions used")
+    parser.add_argument("--docs", type=int, help="only N documents (every judged one kept)")
     args = parser.parse_args(argv)
 
     from index import SearchRequest, open_index
 
-    qs = datasets.load("ncp", limit_queries=args.queries)
+    qs = datasets.load("ncp", limit_queries=args.queries, limit_docs=args.docs)
     triples = [w for q in qs.queries.values() if len(w := words(q)) == 3]
     variants = {
         "plain (baseline)": lambda a, b, c: SearchRequest(q=f"{a} {b}"),
