@@ -141,10 +141,13 @@ def test_syntax_error_in_the_api(client):
     assert reply.get_json()["error"]["message"] == "检索式有误：第 7 个字符“(”处左括号没有对应的右括号"
 
 
-def test_too_many_branches_are_refused(ix):
-    q = " ".join(f"(a{i} OR b{i})" for i in range(6))
-    with pytest.raises(QueryError, match="超过 32 种组合"):
+@pytest.mark.parametrize("q", [" ".join(f"(a{i} OR b{i})" for i in range(6)),
+                               " OR ".join(f"w{i}" for i in range(33)),
+                               "NOT (" + " ".join(f"w{i}" for i in range(33)) + ")"])
+def test_too_many_branches_are_refused(ix, q):
+    with pytest.raises(QueryError, match="检索式展开后超过 32 种组合：请减少“OR”或括号"):
         ix.search(SearchRequest(q=q))
+    assert len(branches(" OR ".join(f"w{i}" for i in range(32)))) == 32
 
 
 # -- fields of the request -------------------------------------------------------------

@@ -235,14 +235,19 @@ def _dnf(node: Node, negated: bool, q: str) -> list[list[Literal]]:
         return _dnf(node.node, not negated, q)
     conjunctive = isinstance(node, All) != negated
     parts = [_dnf(n, negated, q) for n in node.nodes]
-    if not conjunctive:
-        return [c for p in parts for c in p]
     out: list[list[Literal]] = [[]]
-    for p in parts:
+    if not conjunctive:
+        out = [c for p in parts for c in p]
+    for p in parts if conjunctive else ():
         out = [a + b for a in out for b in p]
-        if len(out) > MAX_BRANCHES:
-            raise QuerySyntaxError(q, 0, f"检索式展开后超过 {MAX_BRANCHES} 种组合：请减少“OR”或括号")
-    return out
+        _limit(out, q)
+    return _limit(out, q)
+
+
+def _limit(conjunctions: list[list[Literal]], q: str) -> list[list[Literal]]:
+    if len(conjunctions) > MAX_BRANCHES:
+        raise QuerySyntaxError(q, 0, f"检索式展开后超过 {MAX_BRANCHES} 种组合：请减少“OR”或括号")
+    return conjunctions
 
 
 def branches(q: str) -> tuple[Branch, ...]:
