@@ -437,3 +437,8 @@ def test_issuers_grouped_by_level_with_more(index_dir):
     assert [v.value for v in group.values if v.chosen] == ["教育部"]
     html = app.test_client().get("/search", query_string={"q": "改革"}).get_data(as_text=True)
     assert '<h3 class="facet-level">地方</h3>' in html
+
+
+def test_issue_prefix_in_the_query(ix, client):
+    assert ids(ix, "刊名:职工快报 期号:2021年第12期") == ["b1"]
+    assert "期号:期号" in client.get("/help/search").get_data(as_text=True)
