@@ -12,21 +12,20 @@ import bisect
 import json
 import numpy as np
 from whoosh.fields import Schema
-from whoosh.query import NumericRange, Query, Term
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_text
 from index.search.expand import load_expander
 from index.search.highlight import Highlighter
-from index.search.query import (DOC_PAIRS, TITLE_PAIRS, Clause, ParsedQuery, filter_query,
-                                clause_query, filter_queries, has_text, is_empty, parse_query,
-                                validate_request)
-from index.search.syntax import Branch
-from index.search.syntax import branches as branches_of
+from index.search.narrow import (SORTERS, choice_mask, merged, parse_branches, records,
+                                 scope_mask)
+from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, filter_query,
+                                has_text, is_empty, validate_request)
 from index.search.ranking import (RankParams, TextFeatures, bm25_scores, make_plan,
                                   match_mask, query_records)
 from index.search.scoring import Corpus, corpus_for
 from index.search.similar import Shingles, same_as, shingles
+from index.search.syntax import Branch
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
@@ -35,7 +34,6 @@ FACETS = {"doc_type": "doc_type", "year": "year", "kind": "kind_key", "issuer": 
           "journal": "journal", "topic": "topic"}
 DEFAULT_PARAMS = RankParams()
 PASSAGE_K1 = 1.2
-BODY_PAIRS = (("body", "body_bg", 1.0),)
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
@@ -44,11 +42,11 @@ def run_search(searcher: Searcher, req: SearchRequest,
     validate_request(req)
     schema = searcher.schema
     expander = load_expander() if req.expand else None
-    branches = _parse_branches(req.q, schema, expander)
-    parsed = _merged([p for _, p in branches])
+    branches = parse_branches(req.q, schema, expander)
+    parsed = merged([p for _, p in branches])
     if is_empty(parsed, req):
         raise QueryError("检索式为空：请输入检索词或选择筛选条件")
-    within = [_parse_branches(w, schema, expander) for w in req.within]
+    within = [parse_branches(w, schema, expander) for w in req.within]
     if searcher.reader().doc_count_all() == 0:  # no segment yet: whoosh's empty reader has no columns
         return SearchResults(query=req.q, total=0, page=req.page, per_page=req.per_page,
                              expansions=parsed.expansions,
@@ -59,13 +57,13 @@ def run_search(searcher: Searcher, req: SearchRequest,
     if len(branches) == 1 and not branches[0][0].excluded:  # a plain query: as it always was
         mask = match_mask(corpus, schema, plan, params, boosts)
         mask &= _filter_mask(corpus, schema, req, parsed)
-        mask &= _scope_mask(corpus, schema, parsed, req.scope)
+        mask &= scope_mask(corpus, schema, parsed, req.scope)
     else:
         mask = _branches_mask(corpus, schema, req, params, branches, boosts)
     for w in within:  # 结果中检索: the earlier queries' words and fields, not their boosts
         mask &= _branches_mask(corpus, schema, SearchRequest(q=""), params, w,
                                np.zeros(corpus.size, dtype=np.float32))
-    chosen = {name: _choice_mask(corpus, schema, name, values, req.issuer_sub)
+    chosen = {name: choice_mask(corpus, schema, name, values, req.issuer_sub)
               for name, values in req.any_of}
     unfaceted = mask.copy()
     for keep in chosen.values():
@@ -87,7 +85,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
     for n in head.tolist():
         final[n] += best * features.score(stored.text(n)) if best > 0 else 0.0
     if req.sort in ("date_asc", "issue"):
-        order = _SORTERS[req.sort](corpus, matches, base)
+        order = SORTERS[req.sort](corpus, matches, base)
     elif req.sort == "date" or not has_text(parsed):
         order = _by_date(corpus, matches, base)
     else:
@@ -144,28 +142,6 @@ def _by_date(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndar
     return matches[np.lexsort((matches, -scores[matches], -dates))]
 
 
-def _by_date_asc(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Oldest first; undated documents last here too; ties by relevance, then record."""
-    dates = corpus.column("date")[matches].astype(np.int64)
-    dates[dates == 0] = 99999999
-    return matches[np.lexsort((matches, -scores[matches], dates))]
-
-
-def _by_issue(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Each series (刊名) in the order of its issues; documents of no series last, newest first."""
-    codes, labels = corpus.codes("journal")
-    series = codes[matches].astype(np.int64)
-    none = np.asarray([str(label) in ("", "None") for label in labels], dtype=bool)
-    if len(labels):
-        series[none[series]] = len(labels)  # no series: after every series
-    order = corpus.column("issue_order")[matches].astype(np.int64)
-    dates = corpus.column("date")[matches].astype(np.int64)
-    return matches[np.lexsort((matches, -dates, order, series))]
-
-
-_SORTERS = {"date_asc": _by_date_asc, "issue": _by_issue}
-
-
 def _doc_text(doc: Document) -> str:
     # _passage_norms cuts the passages back out of this text: keep the two in step.
     return normalize_text("\n".join([doc.title] + [p.text for p in doc.passages()]))
@@ -173,46 +149,19 @@ def _doc_text(doc: Document) -> str:
 
 # -- filters -----------------------------------------------------------------------------
 
-def _records(corpus: Corpus, q: Query) -> np.ndarray:
-    """Records of a filter query: postings and columns where we can, whoosh otherwise."""
-    if isinstance(q, Term) and q.fieldname in ("doc_type", "kind", "doc_number", "role", "issuers",
-                                               "journal", "kind_key", "topic", "issue"):
-        return corpus.postings(q.fieldname, q.text)[0]
-    if isinstance(q, NumericRange) and q.fieldname in ("year", "date", "pub_date"):
-        col = corpus.column(q.fieldname).astype(np.int64)
-        low = q.start if q.start is not None else col.min(initial=0)
-        high = q.end if q.end is not None else col.max(initial=0)
-        return np.flatnonzero((col >= low) & (col <= high))
-    return query_records(corpus, q)
-
-
 def _filter_mask(corpus: Corpus, schema: Schema, req: SearchRequest,
                  parsed: ParsedQuery) -> np.ndarray:
     """Records passing every filter and matching no negated clause."""
     mask = np.ones(corpus.size, dtype=bool)
     for q in filter_queries(schema, req, parsed):
         keep = np.zeros(corpus.size, dtype=bool)
-        keep[_records(corpus, q)] = True
+        keep[records(corpus, q)] = True
         mask &= keep
     for c in parsed.negative:
         q = clause_query(schema, c, DOC_PAIRS)
         if q is not None:
             mask[query_records(corpus, q)] = False
     return mask
-
-
-def _parse_branches(q: str, schema: Schema, expander: object) -> list[tuple[Branch, ParsedQuery]]:
-    """The query's branches (index.search.syntax), each parsed by the plain parser."""
-    return [(b, parse_query(b.q, schema, expander)) for b in branches_of(q)]
-
-
-def _merged(parsed: list[ParsedQuery]) -> ParsedQuery:
-    """One query of every branch's clauses: what is scored and highlighted."""
-    if len(parsed) == 1:
-        return parsed[0]
-    clauses = tuple(dict.fromkeys(c for p in parsed for c in p.clauses))
-    return ParsedQuery(clauses, tuple(dict.fromkeys(f for p in parsed for f in p.filters)),
-                       any(p.question for p in parsed))
 
 
 def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: RankParams,
@@ -226,42 +175,13 @@ def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: R
         if plan.question:  # a question needs only some units, but some (as run_search asks)
             hit &= (bm25_scores(corpus, plan, params) > 0) | (own > 0)
         hit &= _filter_mask(corpus, schema, req, parsed)
-        hit &= _scope_mask(corpus, schema, parsed, req.scope)
+        hit &= scope_mask(corpus, schema, parsed, req.scope)
         for name, value in branch.excluded:
             q = filter_query(schema, name, normalize_text(value))
             if q is not None:
-                hit[_records(corpus, q)] = False
+                hit[records(corpus, q)] = False
         mask |= hit
         np.maximum(boosts, own, out=boosts)
-    return mask
-
-
-def _scope_mask(corpus: Corpus, schema: Schema, parsed: ParsedQuery, scope: str) -> np.ndarray:
-    """Records whose title (scope title) or body (scope body) holds every positive clause."""
-    mask = np.ones(corpus.size, dtype=bool)
-    if scope == "all":
-        return mask
-    pairs = TITLE_PAIRS if scope == "title" else BODY_PAIRS
-    for c in parsed.positive:
-        q = clause_query(schema, c if c.units or c.phrase else Clause(c.text, phrase=True), pairs)
-        if q is not None:
-            keep = np.zeros(corpus.size, dtype=bool)
-            keep[query_records(corpus, q)] = True
-            mask &= keep
-    return mask
-
-
-def _choice_mask(corpus: Corpus, schema: Schema, name: str, values: tuple[str, ...],
-                 issuer_sub: bool) -> np.ndarray:
-    """Records with any of the chosen values of one facet."""
-    mask = np.zeros(corpus.size, dtype=bool)
-    for value in values:
-        if name == "issuer":
-            q = filter_query(schema, "issuer" if issuer_sub else "issuer_exact", value)
-        else:
-            q = filter_query(schema, {"kind": "kind_key"}.get(name, name), value)
-        if q is not None:
-            mask[_records(corpus, q)] = True
     return mask
 
 
@@ -379,7 +299,7 @@ def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = Tru
     ``only``: the passages shown (a long document's page shows a slice of them).
     """
     try:
-        parsed = _merged([p for _, p in _parse_branches(  # A OR B: both marked, not "or"
+        parsed = merged([p for _, p in parse_branches(  # A OR B: both marked, not "or"
             q or "", schema, load_expander() if expand else None)])
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
