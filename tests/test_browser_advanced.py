@@ -58,11 +58,13 @@ def _fits(browser):
 
 
 def test_advanced_form_facets_and_chips(browser, server):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, 30)
+    # a chip read while the next page replaces this one is stale: read again
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
     browser.get(server.url + "/")
     browser.find_element(By.LINK_TEXT, "高级检索").click()
     wait.until(ec.presence_of_element_located((By.ID, "advanced-form")))
