@@ -169,6 +169,13 @@ def test_publish_date_range_and_issue(ix):
     assert ids(ix, "", issue="3", any_of=(("journal", ("职工快报",)),)) == ["b2"]
 
 
+def test_within_is_bounded(client):
+    reply = client.get("/api/search", query_string=[("q", "改革")] +
+                       [("within", f"词{i}") for i in range(11)])
+    assert reply.status_code == 400
+    assert reply.get_json()["error"]["message"] == "检索式有误：结果中检索最多 10 层，而不是 11 层"
+
+
 def test_search_within_results(ix):
     assert set(ids(ix, "改革")) == {"g1", "g2", "g3", "b1", "b3", "u1"}
     assert set(ids(ix, "改革", within=("技能大赛 OR 劳动竞赛",))) == {"g3", "b1", "b3"}

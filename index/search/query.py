@@ -55,6 +55,7 @@ FUNCTION_WORDS = frozenset("""
 所以 如果 但 但是 而 并 且 或 或者 及 和 与 同 等 了 着 过 的 地 得 上 下 中 内 后 前 时 里 已 已经
 """.split())
 MAX_PER_PAGE = 100
+MAX_WITHIN = 10  # 结果中检索 layers: each is one more query to run
 TITLE_BOOST = 2.0
 
 # (jieba field, bigram field, boost) searched for every word and phrase.
@@ -256,6 +257,8 @@ def validate_request(req: SearchRequest) -> None:
         raise QueryError(f"未知的排序“{req.sort}”：应为 {' / '.join(SORTS)} 之一")
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise QueryError(f"起始日期 {req.date_from} 晚于截止日期 {req.date_to}")
+    if len(req.within) > MAX_WITHIN:
+        raise QueryError(f"结果中检索最多 {MAX_WITHIN} 层，而不是 {len(req.within)} 层")
     if req.scope not in SCOPES:
         raise QueryError(f"未知的检索范围“{req.scope}”：应为 {' / '.join(SCOPES)} 之一")
     if req.pub_from and req.pub_to and req.pub_from > req.pub_to:
