@@ -13,8 +13,8 @@ from index.originals import original_file
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
-from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, PassageHit, QueryError,
-                         SearchRequest, SearchResults)
+from index.types import (FACET_FILTERS, SCOPES, SORTS, DocumentHit, IndexError_,
+                         IndexVersionError, PassageHit, QueryError, SearchRequest, SearchResults)
 from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry, IssueNeighbours,
                          IssuerGroup, MeasuresCatalogue, Mention, PolicyEntry, Series,
                          SeriesSummary, SeriesYear, StatedCount)
@@ -35,6 +35,7 @@ _LAZY = {**dict.fromkeys(("OptimizeReport", "optimize_index", "segment_sizes"),
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
+           "FACET_FILTERS", "SCOPES",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
            "segment_sizes", "tiered", "by_record_count",
            # issue 12: the archive

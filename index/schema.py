@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
+from index.analysis.facets import facet_fields, facet_values
 from index.analysis.terms import citation_fields, ranking_fields
 from index.cards import document_card
 from index.positions import PackedPositions
@@ -29,9 +30,10 @@ from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 7  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+SCHEMA_VERSION = 8  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
 # 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
-# 6: originals (the kept files each document names); 7: titles, cites_no (citations as links)
+# 6: originals (the kept files each document names); 7: titles, cites_no (citations as links);
+# 8: facet and sort fields (index.analysis.facets)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -72,6 +74,7 @@ def build_schema() -> Schema:
         cites_no=KEYWORD,  # issue 12: 发文字号 the document cites
         doc=STORED,
         card=COLUMN(),  # issue 12: series, issues and the catalogue read this (index.cards)
+        **facet_fields(),  # issue 13: facets, exact issuer, 刊名, 期号 order, 发布日期
     )
 
 
@@ -112,6 +115,7 @@ def document_record(doc: Document) -> dict[str, Any]:
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms
     record.update(citation_fields(doc))  # issue 12: citations as links
+    record.update(facet_values(doc))  # issue 13: index.analysis.facets
     if doc.kind:
         record["kind"] = doc.kind
     if doc.issuer:

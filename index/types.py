@@ -5,7 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "date_asc", "issue")  # date: newest first; issue: 期号 in a series
+FACET_FILTERS = ("doc_type", "kind", "year", "issuer", "journal", "topic")  # issue 13
+SCOPES = ("all", "title", "body")
 
 PARSE_SECONDS = 600.0  # a file whose parsing takes longer is reported as failed
 
@@ -38,6 +40,14 @@ class SearchRequest:
     sort: str = "relevance"  # or "date" (newest first)
     passages_per_doc: int = 3
     expand: bool = True  # apply the abbreviation/synonym table (issue 3)
+    # issue 13: facet choices (name, values): one value of each; names in FACET_FILTERS
+    any_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    issuer_sub: bool = False  # an any_of 发文机关 matches its sub-bodies too (国务院 → 国务院办公厅)
+    scope: str = "all"  # where the words must occur: all | title | body
+    within: tuple[str, ...] = ()  # earlier queries the results must also match (结果中检索)
+    pub_from: dt.date | None = None  # 发布日期 range
+    pub_to: dt.date | None = None
+    issue: str | None = None  # 期号: 第12期, 2021年第12期, 总第38期
 
 
 @dataclass(frozen=True)

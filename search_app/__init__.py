@@ -24,7 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py, then test_config."""
     from flask import Flask
 
-    from search_app import api, archive, cite_views, errors, files, store, views
+    from search_app import advanced_pages, api, archive, cite_views, errors, files, store, views
     from search_app.config import default_config
 
     app = Flask(__name__, instance_relative_config=True)
@@ -50,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(archive.api_bp)
     app.register_blueprint(cite_views.bp)  # issue 12: permalinks, exports
     app.register_blueprint(files.bp)  # issue 12: the original files
+    app.register_blueprint(advanced_pages.bp)  # issue 13: 高级检索, the syntax help
     app.after_request(_security_headers)
     return app
 

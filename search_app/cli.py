@@ -15,6 +15,7 @@ from index import (PARSE_SECONDS, SORTS, Index, IndexError_, QueryError, is_inde
                    setup_analysis)
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
+from search_app.advanced_cli import advanced_args, advanced_options
 from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
 from search_app.config import default_config
@@ -236,14 +237,15 @@ class ProgressBar:
 
 @cli.command(help="检索 QUERY，输出命中的文档与段落（匹配处用【】标出）；"
                   "--json 输出与 /api/search 相同的 JSON。")
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/search 相同）。")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES),
               help="只检索该类型：bulletin 工作简报，policy 政策文件，other 其他。")
 @click.option("--year", type=int, help="只检索该年份的文档。")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="排序：relevance 相关度，date 日期（新的在前）。")
+              help="排序：relevance 相关度，date 日期（新的在前），date_asc 日期（旧的在前），"
+                   "issue 期号（同一刊物按期排列）；未注明日期的排在最后。")
 @click.option("--page", type=int, default=1, show_default=True, help="页码。")
 @click.option("--no-expand", is_flag=True, help="只检索原词，不同时检索简称与全称、同义词。")
 @click.option("--format", "fmt", type=click.Choice(("csv", "xlsx", "ris", "txt")),
@@ -251,13 +253,14 @@ class ProgressBar:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="导出文件（与 --format 一起使用）。")
 @base_url_option
+@advanced_options  # issue 13: the 高级检索 fields (search_app.advanced_cli)
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
            year: int | None, sort: str, page: int, no_expand: bool, fmt: str | None = None,
-           output: Path | None = None, base_url: str = BASE_URL) -> None:
+           output: Path | None = None, base_url: str = BASE_URL, **fields: object) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
     args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
-            "expand": "0" if no_expand else None}
+            "expand": "0" if no_expand else None, **advanced_args(fields)}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
     if (fmt is None) != (output is None):

@@ -10,7 +10,8 @@ from index import SearchResults
 from ingest.model import Document
 
 TYPE_LABELS = {"bulletin": "工作简报", "policy": "政策文件", "other": "其他"}
-SORT_LABELS = {"relevance": "相关度", "date": "日期"}
+SORT_LABELS = {"relevance": "相关度", "date": "日期（新→旧）", "date_asc": "日期（旧→新）",
+               "issue": "期号"}
 SAMPLE_BADGE = "示例文档，请勿引用"
 RECIPIENT_ORDER = ("主送", "报", "送", "发", "抄送")
 EXTRA_LABELS = {"index_number": "索引号", "topic": "主题分类", "keywords": "主题词",

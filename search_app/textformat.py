@@ -23,7 +23,7 @@ def format_results(results: SearchResults) -> str:
         lines.append("")
         badge = f" [{SAMPLE_BADGE}]" if hit.sample else ""
         lines.append(f"{n}. {hit.title}{badge}")
-        meta = [type_label(hit.doc_type), hit.issue, cn_date(hit.date), hit.issuer,
+        meta = [type_label(hit.doc_type), hit.issue, cn_date(hit.date) or "未注明日期", hit.issuer,
                 hit.doc_number]
         lines.append("   " + " · ".join(m for m in meta if m))
         if hit.doc_id in repeats:

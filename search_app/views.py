@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index import QueryError, SearchResults
-from search_app import archive, citations, present
+from search_app import advanced, archive, citations, present, refine
 from search_app.params import ParamError, has_filters, parse_search_args
 from search_app.store import get_index
 from search_app.tablecells import table_cells
@@ -27,13 +27,15 @@ bp.add_app_template_global(present.repeat_label, "repeat_label")
 bp.add_app_template_global(table_cells, "table_cells")
 bp.add_app_template_filter(citations.cite_links, "cite_links")  # issue 12
 bp.add_app_template_filter(citations.excerpt, "cite_excerpt")
+refine.register(bp)  # issue 13: facets, chips, kept filters
 
 
 @bp.app_template_global()
 def search_url(**changes: Any) -> str:
     """The current search with some parameters changed (None removes one; page resets)."""
-    params: dict[str, Any] = {k: v for k in SEARCH_PARAMS
-                              if (v := request.args.get(k, "").strip())}
+    params: dict[str, Any] = dict(refine.current())  # issue 13: several values, 结果中检索
+    params.update({k: v for k in SEARCH_PARAMS if k not in refine.KEPT
+                   if (v := request.args.get(k, "").strip())})
     for k, v in changes.items():
         if v is None:
             params.pop(k, None)
@@ -46,7 +48,7 @@ def search_url(**changes: Any) -> str:
 @bp.get("/search")
 def search() -> tuple[str, int]:
     """The search box, and the results when a query or filter is given."""
-    q = request.args.get("q", "").strip()
+    q = advanced.compose_query(request.args)  # q, with any 高级检索 words (all=, any= …)
     context: dict[str, Any] = {"q": q, "sort_labels": present.SORT_LABELS}
     if not q and not has_filters(request.args):
         context.update(archive.home_context())  # issue 12: series and latest issues
@@ -57,7 +59,8 @@ def search() -> tuple[str, int]:
     except ParamError as e:
         return render_template("search.html", error=str(e), **context), 400
     except QueryError as e:
-        return render_template("search.html", error=f"检索式有误：{e}", **context), 400
+        return render_template("search.html", error=f"检索式有误：{e}",
+                               error_at=getattr(e, "position", None), **context), 400
     return render_template("search.html", results=results, request_=search_request,
                            pages=page_numbers(results), facets=facet_links(results),
                            repeats=present.repeat_numbers(results), **context), 200

@@ -131,7 +131,10 @@ def test_several_commits_make_one_result_list(tmp_path: Path) -> None:
         res = index.search(SearchRequest(q="总工会", per_page=2, page=2))
         assert res.total == 4 and len(res.hits) == 2
         assert res.facets == {"doc_type": {"bulletin": 2, "policy": 2},
-                              "year": {"2021": 2, "2020": 1, "2022": 1}}
+                              "year": {"2021": 2, "2020": 1, "2022": 1},
+                              "kind": {"简报": 2, "意见": 1, "通知": 1},
+                              "issuer": {"云南省总工会": 2, "大理州总工会": 2},
+                              "journal": {"工作简报": 1, "改革快报": 1}, "topic": {}}
         assert index.all_doc_ids() == sorted(d.doc_id for d in corpus)
         assert [index.get_document(d.doc_id) for d in corpus] == corpus
 
@@ -203,7 +206,8 @@ def test_an_index_without_documents_answers_no_hits(tmp_path: Path) -> None:
     try:
         results = index.search(SearchRequest(q="改革"))
         assert (results.total, results.hits) == (0, ())
-        assert results.facets == {"doc_type": {}, "year": {}}
+        assert results.facets == {"doc_type": {}, "year": {}, "kind": {}, "issuer": {},
+                                  "journal": {}, "topic": {}}
         assert index.search(SearchRequest(q="", doc_type="bulletin")).total == 0
     finally:
         index.close()

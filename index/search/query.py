@@ -26,9 +26,10 @@ from whoosh.fields import Schema
 from whoosh.query import And, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import STOPWORDS, is_cjk_char, normalize_doc_number, normalize_text
+from index.analysis.facets import facet_key
 from index.search.identifiers import Identifier, find_identifiers
 from index.search.units import Unit
-from index.types import SORTS, QueryError, SearchRequest
+from index.types import FACET_FILTERS, SCOPES, SORTS, QueryError, SearchRequest
 from ingest.model import DOC_TYPES
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ FUNCTION_WORDS = frozenset("""
 所以 如果 但 但是 而 并 且 或 或者 及 和 与 同 等 了 着 过 的 地 得 上 下 中 内 后 前 时 里 已 已经
 """.split())
 MAX_PER_PAGE = 100
+MAX_WITHIN = 10  # 结果中检索 layers: each is one more query to run
 TITLE_BOOST = 2.0
 
 # (jieba field, bigram field, boost) searched for every word and phrase.
@@ -65,6 +67,7 @@ FILTER_NAMES = {
     "year": "year", "年份": "year", "type": "doc_type", "doc_type": "doc_type", "类型": "doc_type",
     "kind": "kind", "文种": "kind", "number": "doc_number", "doc_number": "doc_number",
     "文号": "doc_number", "发文字号": "doc_number",
+    "journal": "journal", "刊名": "journal", "issue": "issue", "期号": "issue",  # issue 13
 }
 _FIELD_RE = re.compile(r"(\w+):")
 _CLOSE = {'"': '"', "“": "”"}
@@ -254,6 +257,15 @@ def validate_request(req: SearchRequest) -> None:
         raise QueryError(f"未知的排序“{req.sort}”：应为 {' / '.join(SORTS)} 之一")
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise QueryError(f"起始日期 {req.date_from} 晚于截止日期 {req.date_to}")
+    if len(req.within) > MAX_WITHIN:
+        raise QueryError(f"结果中检索最多 {MAX_WITHIN} 层，而不是 {len(req.within)} 层")
+    if req.scope not in SCOPES:
+        raise QueryError(f"未知的检索范围“{req.scope}”：应为 {' / '.join(SCOPES)} 之一")
+    if req.pub_from and req.pub_to and req.pub_from > req.pub_to:
+        raise QueryError(f"发布日期起 {req.pub_from} 晚于发布日期止 {req.pub_to}")
+    unknown = [name for name, _ in req.any_of if name not in FACET_FILTERS]
+    if unknown:
+        raise QueryError(f"未知的筛选项“{unknown[0]}”：应为 {' / '.join(FACET_FILTERS)} 之一")
     if _blank(req.doc_type) and req.doc_type.strip() not in DOC_TYPES:
         raise QueryError(f"未知的文档类型“{req.doc_type}”：应为 {' / '.join(DOC_TYPES)} 之一")
 
@@ -338,10 +350,19 @@ def _filter_query(schema: Schema, name: str, value: str) -> Query | None:
     if name == "issuer":
         return _and([_bigram_q(schema, "issuer", part, 1.0, True, phrase=True)
                      for part in value.split()])
+    if name in ("journal", "issuer_exact", "kind_key", "topic"):  # issue 13: exact keys
+        field_name = {"issuer_exact": "issuers"}.get(name, name)
+        return Term(field_name, facet_key(value))
+    if name == "issue":
+        key = facet_key(value)
+        return Term("issue", f"第{int(key)}期" if key.isdigit() else key)
     if name == "title":
         parsed = parse_query(value, schema)
         return _and([clause_query(schema, c, TITLE_PAIRS) for c in parsed.positive])
     raise AssertionError(name)
+
+
+filter_query = _filter_query  # one named filter (index.search.run: facet choices, exclusions)
 
 
 def filter_queries(schema: Schema, req: SearchRequest, parsed: ParsedQuery) -> list[Query]:
@@ -356,10 +377,14 @@ def filter_queries(schema: Schema, req: SearchRequest, parsed: ParsedQuery) -> l
             q = _filter_query(schema, name, value)
             # A filter that analyzes to nothing (only punctuation) matches nothing.
             out.append(q if q is not None else Term("role", "\x00none"))
-    if req.date_from or req.date_to:
-        start = int(req.date_from.strftime("%Y%m%d")) if req.date_from else 10000101
-        end = int(req.date_to.strftime("%Y%m%d")) if req.date_to else 99991231
-        out.append(NumericRange("date", start, end))
+    for field_name, low, high in (("date", req.date_from, req.date_to),
+                                  ("pub_date", req.pub_from, req.pub_to)):
+        if low or high:
+            start = int(low.strftime("%Y%m%d")) if low else 10000101
+            end = int(high.strftime("%Y%m%d")) if high else 99991231
+            out.append(NumericRange(field_name, start, end))
+    if _blank(req.issue):
+        out.append(_filter_query(schema, "issue", req.issue))
     return out
 
 
@@ -372,4 +397,5 @@ def is_empty(parsed: ParsedQuery, req: SearchRequest) -> bool:
     """No words and no filter at all."""
     return not parsed.clauses and not parsed.filters and not any(
         (_blank(req.doc_type), _blank(req.kind), _blank(req.title), _blank(req.issuer),
-         _blank(req.doc_number), req.year is not None, req.date_from, req.date_to))
+         _blank(req.doc_number), req.year is not None, req.date_from, req.date_to,
+         req.any_of, req.pub_from, req.pub_to, _blank(req.issue)))

@@ -12,23 +12,27 @@ import bisect
 import json
 import numpy as np
 from whoosh.fields import Schema
-from whoosh.query import NumericRange, Query, Term
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_text
 from index.search.expand import load_expander
 from index.search.highlight import Highlighter
-from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, has_text,
-                                is_empty, parse_query, validate_request)
+from index.search.narrow import (SORTERS, choice_mask, merged, parse_branches, records,
+                                 scope_mask)
+from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, filter_query,
+                                has_text, is_empty, validate_request)
 from index.search.ranking import (IDENT_BOOST, RankParams, TextFeatures, bm25_scores, make_plan,
                                   match_mask, query_records)
 from index.search.scoring import Corpus, corpus_for
 from index.search.similar import Shingles, same_as, shingles
+from index.search.syntax import Branch
 from index.search.titles import title_records
 from index.types import DocumentHit, PassageHit, QueryError, SearchRequest, SearchResults
 from ingest.model import Document, Passage
 
-FACETS = {"doc_type": "doc_type", "year": "year"}
+# facet → its column; a facet's counts leave out its own choices (several may be chosen)
+FACETS = {"doc_type": "doc_type", "year": "year", "kind": "kind_key", "issuer": "issuer_key",
+          "journal": "journal", "topic": "topic"}
 DEFAULT_PARAMS = RankParams()
 PASSAGE_K1 = 1.2
 
@@ -38,9 +42,12 @@ def run_search(searcher: Searcher, req: SearchRequest,
     """Search with one searcher; QueryError for a request that cannot be searched."""
     validate_request(req)
     schema = searcher.schema
-    parsed = parse_query(req.q, schema, load_expander() if req.expand else None)
+    expander = load_expander() if req.expand else None
+    branches = parse_branches(req.q, schema, expander)
+    parsed = merged([p for _, p in branches])
     if is_empty(parsed, req):
         raise QueryError("检索式为空：请输入检索词或选择筛选条件")
+    within = [parse_branches(w, schema, expander) for w in req.within]
     if searcher.reader().doc_count_all() == 0:  # no segment yet: whoosh's empty reader has no columns
         return SearchResults(query=req.q, total=0, page=req.page, per_page=req.per_page,
                              expansions=parsed.expansions,
@@ -48,15 +55,28 @@ def run_search(searcher: Searcher, req: SearchRequest,
     corpus = corpus_for(searcher)
     plan = make_plan(schema, parsed, params)
     boosts = np.zeros(corpus.size, dtype=np.float32)
-    mask = match_mask(corpus, schema, plan, params, boosts)
-    exact = title_records(corpus, req.q)  # issue 12: a whole title ranks its document first
-    mask[exact] = True
-    boosts[exact] += IDENT_BOOST
-    mask &= _filter_mask(corpus, schema, req, parsed)
+    if len(branches) == 1 and not branches[0][0].excluded:  # a plain query: as it always was
+        mask = match_mask(corpus, schema, plan, params, boosts)
+        exact = title_records(corpus, req.q)  # issue 12: a whole title ranks its document first
+        mask[exact] = True
+        boosts[exact] += IDENT_BOOST
+        mask &= _filter_mask(corpus, schema, req, parsed)
+        mask &= scope_mask(corpus, schema, parsed, req.scope)
+    else:
+        mask = _branches_mask(corpus, schema, req, params, branches, boosts)
+    for w in within:  # 结果中检索: the earlier queries' words and fields, not their boosts
+        mask &= _branches_mask(corpus, schema, SearchRequest(q=""), params, w,
+                               np.zeros(corpus.size, dtype=np.float32))
+    chosen = {name: choice_mask(corpus, schema, name, values, req.issuer_sub)
+              for name, values in req.any_of}
+    unfaceted = mask.copy()
+    for keep in chosen.values():
+        mask &= keep
     scores = bm25_scores(corpus, plan, params) if has_text(parsed) else \
         np.zeros(corpus.size, dtype=np.float32)
     if plan.question:
         mask &= (scores > 0) | (boosts > 0)
+        unfaceted &= (scores > 0) | (boosts > 0)
     matches = np.flatnonzero(mask)
     limit = req.page * req.per_page
     stored = _StoredDocs(searcher, corpus)
@@ -68,7 +88,9 @@ def run_search(searcher: Searcher, req: SearchRequest,
     final = base.copy()
     for n in head.tolist():
         final[n] += best * features.score(stored.text(n)) if best > 0 else 0.0
-    if req.sort == "date" or not has_text(parsed):
+    if req.sort in ("date_asc", "issue"):
+        order = SORTERS[req.sort](corpus, matches, base)
+    elif req.sort == "date" or not has_text(parsed):
         order = _by_date(corpus, matches, base)
     else:
         rest = _top(base, matches, max(limit, len(head)))[len(head):]
@@ -83,7 +105,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
                  for d, n, repeat in zip(docs, shown, repeats))
     return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
                          hits=hits, expansions=parsed.expansions,
-                         facets=_facets(corpus, matches))
+                         facets=_facets(corpus, unfaceted, chosen))
 
 
 class _StoredDocs:
@@ -131,25 +153,13 @@ def _doc_text(doc: Document) -> str:
 
 # -- filters -----------------------------------------------------------------------------
 
-def _records(corpus: Corpus, q: Query) -> np.ndarray:
-    """Records of a filter query: postings and columns where we can, whoosh otherwise."""
-    if isinstance(q, Term) and q.fieldname in ("doc_type", "kind", "doc_number", "role"):
-        return corpus.postings(q.fieldname, q.text)[0]
-    if isinstance(q, NumericRange) and q.fieldname in ("year", "date"):
-        col = corpus.column(q.fieldname).astype(np.int64)
-        low = q.start if q.start is not None else col.min(initial=0)
-        high = q.end if q.end is not None else col.max(initial=0)
-        return np.flatnonzero((col >= low) & (col <= high))
-    return query_records(corpus, q)
-
-
 def _filter_mask(corpus: Corpus, schema: Schema, req: SearchRequest,
                  parsed: ParsedQuery) -> np.ndarray:
     """Records passing every filter and matching no negated clause."""
     mask = np.ones(corpus.size, dtype=bool)
     for q in filter_queries(schema, req, parsed):
         keep = np.zeros(corpus.size, dtype=bool)
-        keep[_records(corpus, q)] = True
+        keep[records(corpus, q)] = True
         mask &= keep
     for c in parsed.negative:
         q = clause_query(schema, c, DOC_PAIRS)
@@ -158,11 +168,40 @@ def _filter_mask(corpus: Corpus, schema: Schema, req: SearchRequest,
     return mask
 
 
-def _facets(corpus: Corpus, matches: np.ndarray) -> dict[str, dict[str, int]]:
+def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: RankParams,
+                   branches: list[tuple[Branch, ParsedQuery]], boosts: np.ndarray) -> np.ndarray:
+    """Records matching any branch (each with the request's filters); identifier boosts kept."""
+    mask = np.zeros(corpus.size, dtype=bool)
+    for branch, parsed in branches:
+        own = np.zeros(corpus.size, dtype=np.float32)
+        plan = make_plan(schema, parsed, params)
+        hit = match_mask(corpus, schema, plan, params, own)
+        if plan.question:  # a question needs only some units, but some (as run_search asks)
+            hit &= (bm25_scores(corpus, plan, params) > 0) | (own > 0)
+        hit &= _filter_mask(corpus, schema, req, parsed)
+        hit &= scope_mask(corpus, schema, parsed, req.scope)
+        for name, value in branch.excluded:
+            q = filter_query(schema, name, normalize_text(value))
+            if q is not None:
+                hit[records(corpus, q)] = False
+        mask |= hit
+        np.maximum(boosts, own, out=boosts)
+    return mask
+
+
+def _facets(corpus: Corpus, unfaceted: np.ndarray,
+            chosen: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
+    """Counts per value of each facet, under every filter but that facet's own choices."""
     out = {}
     for name, field_name in FACETS.items():
+        if field_name not in corpus.searcher.schema:
+            continue
+        mask = unfaceted.copy()
+        for other, keep in chosen.items():
+            if other != name:
+                mask &= keep
         codes, labels = corpus.codes(field_name)
-        counts = np.bincount(codes[matches], minlength=len(labels))
+        counts = np.bincount(codes[np.flatnonzero(mask)], minlength=len(labels))
         ranked = sorted(((labels[i], int(c)) for i, c in enumerate(counts) if c),
                         key=lambda kv: (-kv[1], kv[0]))
         out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
@@ -265,7 +304,8 @@ def highlight_document(schema: Schema, doc: Document, q: str, expand: bool = Tru
     ``only``: the passages shown (a long document's page shows a slice of them).
     """
     try:
-        parsed = parse_query(q or "", schema, load_expander() if expand else None)
+        parsed = merged([p for _, p in parse_branches(  # A OR B: both marked, not "or"
+            q or "", schema, load_expander() if expand else None)])
     except QueryError:
         parsed = ParsedQuery()  # the document page still shows, unhighlighted
     marker = Highlighter(schema, parsed)
