@@ -157,9 +157,12 @@ def ident_records(corpus: Corpus, schema: Schema, c: Clause,
                 named = np.unique(np.concatenate(
                     [corpus.postings(field_name, name + term)[0] for name in names] + [named]))
                 break
-    q = phrase_query(schema, c.text, DOC_PAIRS)
-    mentioned = query_records(corpus, q) if q is not None else parts_empty()
-    return exact, named, np.union1d(exact, mentioned)
+    mentioned = exact
+    for text in dict.fromkeys((c.text, c.ident.canonical or c.text)):  # as typed, as printed
+        q = phrase_query(schema, text, DOC_PAIRS)
+        if q is not None:
+            mentioned = np.union1d(mentioned, query_records(corpus, q))
+    return exact, named, mentioned
 
 
 def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
