@@ -11,6 +11,7 @@ from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
 from index.types import (SORTS, DocumentHit, IndexError_, IndexVersionError, PassageHit, QueryError,
                          SearchRequest, SearchResults)
+from index.types import MissingIdentifier, Offer
 from index.write.merge import by_record_count, tiered
 from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
 from index.write.sync import PARSE_SECONDS, Failure, SyncReport, sync_paths
@@ -20,3 +21,4 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "IndexVersionError", "SORTS", "sync_paths", "SyncReport", "Failure", "PARSE_SECONDS",
            "RankParams", "SAME_TEXT", "jaccard", "shingles", "optimize_index", "OptimizeReport",
            "segment_sizes", "tiered", "by_record_count"]
+__all__ += ["MissingIdentifier", "Offer"]

@@ -178,12 +178,13 @@ class ProgressBar:
               help="排序：relevance 相关度，date 日期（新的在前）。")
 @click.option("--page", type=int, default=1, show_default=True, help="页码。")
 @click.option("--no-expand", is_flag=True, help="只检索原词，不同时检索简称与全称、同义词。")
+@click.option("--any", "any_words", is_flag=True, help="包含任一检索词即可（默认须包含全部检索词）。")
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
-           year: int | None, sort: str, page: int, no_expand: bool) -> None:
+           year: int | None, sort: str, page: int, no_expand: bool, any_words: bool) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
     args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
-            "expand": "0" if no_expand else None}
+            "expand": "0" if no_expand else None, "any": "1" if any_words else None}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
     with opened_index(index_path) as index:

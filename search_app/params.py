@@ -102,4 +102,5 @@ def parse_search_args(args: Mapping[str, Any], config: Mapping[str, Any]) -> Sea
         sort=_choice(args, "sort", SORTS) or "relevance",
         passages_per_doc=config["PASSAGES_PER_DOC"],
         expand=_bool(args, "expand", True),
+        any_words=_bool(args, "any", False),
     )
