@@ -161,7 +161,9 @@ def ident_records(corpus: Corpus, schema: Schema, c: Clause,
                     [corpus.postings(field_name, name + term)[0] for name in names] + [named]))
                 break
     mentioned = exact
-    for text in dict.fromkeys((c.text, c.ident.canonical or c.text)):  # as typed, as printed
+    seqs = {tuple(tokens(schema, "body_bg", text)): text  # as printed, and as typed if apart
+            for text in (c.text, c.ident.canonical or c.text)}
+    for text in seqs.values():
         q = phrase_query(schema, text, DOC_PAIRS)
         if q is not None:
             mentioned = np.union1d(mentioned, query_records(corpus, q))
