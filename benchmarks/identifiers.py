@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from baseline import TOKENIZERS, run  # noqa: E402
+from benchmarks.baseline import TOKENIZERS, run  # noqa: E402
 from index import SearchRequest, create_index, setup_analysis  # noqa: E402
 from ingest import parse_file  # noqa: E402
 
@@ -74,13 +74,14 @@ def queries(docs: list, limit: int | None) -> list[tuple[str, str, str]]:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="only the first N govcn documents")
     parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not (GOVCN / "html").is_dir():
-        sys.exit(f"govcn_2019 not found at {GOVCN}")
+        print(f"govcn_2019 not found at {GOVCN}", file=sys.stderr)
+        return 2
     setup_analysis()
     docs = [d for f in sorted((GOVCN / "html").iterdir()) for d in parse_file(f)]
     docs += [d for f in sorted(BUNDLED.iterdir()) for d in parse_file(f)]
@@ -112,7 +113,7 @@ def main() -> None:
         print(json.dumps({"forms": figures, "all": totals, "queries": len(cases), "misses": misses,
                           "p50_ms": round(statistics.median(seconds) * 1000, 1)},
                          ensure_ascii=False))
-        return
+        return 0
     numbered = sum(1 for d in docs if d.doc_number)
     print(f"## identifiers: {len(cases)} queries over {len(docs)} documents "
           f"({min(numbered, args.limit or numbered)} 发文字号, bundled 《改革快报》 issues)")
@@ -124,7 +125,8 @@ def main() -> None:
     print(f"gongwen p50 {statistics.median(seconds) * 1000:.1f} ms per query (in process)")
     for typed, doc_id, got in misses:
         print(f"gongwen miss: {typed} → {got or '(nothing)'}, expected {doc_id}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
