@@ -37,6 +37,9 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Index:
         make_doc("long", "长段落",
                  ["推动改革工作。" + FILLER * 8 + "技能人才培养要与改革工作结合，改革工作要服务技能人才培养，"
                   "改革工作和技能人才培养同步推进。" + FILLER * 8]),
+        make_doc("pieces", "长段落二",
+                 ["推进改革，深化改革，全面改革，持续改革，系统改革。" + FILLER * 8 + "本年度改革工作成效明显。"
+                  + FILLER * 8]),
     ]
     index = build_index(tmp_path_factory.mktemp("hl") / "ix", docs)
     yield index
@@ -79,3 +82,9 @@ def test_a_long_passage_shows_the_window_centred_on_its_densest_matches(ix: Inde
     before = text.index("改革工作")
     after = len(text) - (text.rindex("改革工作") + len("改革工作"))
     assert abs(before - after) <= 1  # centred
+
+
+def test_the_window_goes_to_the_typed_word_not_to_a_cluster_of_its_pieces(ix: Index) -> None:
+    html = first_passage(ix, "改革工作", "pieces")
+    assert spans(html) == ["改革工作"]
+    assert "深化改革" not in html

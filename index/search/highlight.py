@@ -248,9 +248,9 @@ class Highlighter:
         if not fragment or len(text) <= LONG_PASSAGE:
             return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
         norm = normalize_text(text) if norm is None else norm
-        rough = [(i, i + len(p.surface)) for p in self._passage[0] + self._passage[1]
+        rough = [(i, i + len(p.surface), p) for p in self._passage[0] + self._passage[1]
                  if p.surface for i in _occurrences(norm, p.surface)]
-        a, b = _window(len(text), _merge(rough))
+        a, b = _window(len(text), meaningful(rough))
         lo, hi = max(0, a - FRAGMENT_MARGIN), min(len(text), b + FRAGMENT_MARGIN)
         exact = [(s + lo, e + lo) for s, e in
                  match_ranges(self.schema, text[lo:hi], "body", self._passage)]
