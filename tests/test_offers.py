@@ -119,6 +119,8 @@ def test_unknown_issue_number_names_the_series_and_its_nearest_issues(ix: Index)
         "issue", "改革快报第15期", "没有期号为 改革快报第15期 的简报",
         ("改革快报第13期", "改革快报第12期")),)
     assert search(ix, "2021年第12期").missing == ()
+    (m,) = search(ix, "产业工人 第15期").missing  # not a series: any series' nearest issues
+    assert (m.message, m.nearest) == ("没有期号为 第15期 的简报", ("第13期", "第12期"))
 
 
 # -- the page, the API and the CLI ------------------------------------------------------------------

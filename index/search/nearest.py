@@ -39,10 +39,12 @@ def missing(corpus: Corpus, idents: list[Identifier],
                 "doc_number", ident.canonical, f"没有发文字号为 {ident.canonical} 的文件",
                 _nearest_numbers(field_values(corpus, "doc_number"), ident)))
         else:
-            label = "".join(names[:1]) + ident.canonical
-            out.append(MissingIdentifier(
-                "issue", label, f"没有期号为 {label} 的简报",
-                _nearest_issues(field_values(corpus, "issue"), ident, names)))
+            values = field_values(corpus, "issue")
+            series = {m["name"] for v in values if (m := _ISSUE.fullmatch(v))}
+            name = next((n for n in names if n in series), "")  # 改革快报, if the query names it
+            label = name + ident.canonical
+            out.append(MissingIdentifier("issue", label, f"没有期号为 {label} 的简报",
+                                         _nearest_issues(values, ident, name)))
     return tuple(out)
 
 
@@ -58,10 +60,8 @@ def _nearest_numbers(values: list[str], ident: Identifier) -> tuple[str, ...]:
     return tuple(v for *_, v in sorted(same)[:NEAREST])
 
 
-def _nearest_issues(values: list[str], ident: Identifier, names: list[str]) -> tuple[str, ...]:
+def _nearest_issues(values: list[str], ident: Identifier, name: str) -> tuple[str, ...]:
     total = ident.canonical.startswith("总")
-    series = {m["name"] for v in values if (m := _ISSUE.fullmatch(v))}
-    name = next((n for n in names if n in series), "")
     found = []
     for v in values:
         m = _ISSUE.fullmatch(v)
