@@ -14,7 +14,7 @@ from index.search.scoring import Corpus
 BIGRAM_FIELDS = ("body_bg", "title_bg")
 
 
-def _terms(corpus: Corpus, leaf: object, field: str) -> list[str]:
+def _terms(leaf: object, field: str) -> list[str]:
     try:
         return list(leaf.reader.field_terms(field))
     except KeyError:  # the field has no terms in this segment
@@ -37,7 +37,7 @@ def chars_before(corpus: Corpus, char: str) -> set[str]:
         for field in BIGRAM_FIELDS:
             got = corpus.per_segment(leaf, ("before", field),
                                      lambda leaf=leaf, field=field:
-                                     _before_map(_terms(corpus, leaf, field)))
+                                     _before_map(_terms(leaf, field)))
             out.update(got.get(char, ""))
     return out
 
@@ -69,5 +69,5 @@ def field_values(corpus: Corpus, field: str) -> list[str]:
     values: set[str] = set()
     for leaf in corpus.leaves:
         values.update(corpus.per_segment(leaf, ("terms", field),
-                                         lambda leaf=leaf: tuple(_terms(corpus, leaf, field))))
+                                         lambda leaf=leaf: tuple(_terms(leaf, field))))
     return sorted(values)
