@@ -52,7 +52,8 @@ def test_did_you_mean_respells_from_the_index_vocabulary(ix: Index) -> None:
 
 @pytest.mark.parametrize("typed, meant", [
     ("产业工认", "产业工人"),  # last character
-    ("铲业工人队伍", "产业工人队伍"),  # first character
+    ("产业工人队五建设", "产业工人队伍建设"),  # inside a long word
+    ("业产工人", "产业工人"),  # two swapped
     ("产业 白洲工匠", "产业 白州工匠"),  # one word of two: the other is kept
 ])
 def test_did_you_mean_changes_only_the_misspelled_characters(ix: Index, typed: str,

@@ -1,7 +1,8 @@
 """Did you mean, from the index's own character bigrams (no spelling dictionary needed).
 
 A run of Han characters in the query that no document contains as a phrase (白洲工匠) is
-respelled one edit away: a character changed, dropped, or two neighbours swapped. Only
+respelled one edit away: a character after the first changed, two neighbours swapped, or
+(failing those) an inner character dropped. Only
 spellings whose every bigram is in the index's vocabulary are kept (白州 and 州工 exist;
 :mod:`index.search.vocabulary`), ranked by how many documents hold all their bigrams
 (postings already cached), and the best few are counted as phrases: the spelling that most
@@ -18,11 +19,11 @@ from index.analysis import normalize_text
 from index.search.query import DOC_PAIRS, ParsedQuery, phrase_query
 from index.search.ranking import query_records
 from index.search.scoring import Corpus
-from index.search.vocabulary import BIGRAM_FIELDS, bigram_df, chars_after, chars_before
+from index.search.vocabulary import BIGRAM_FIELDS, bigram_df, chars_after, has_bigram
 
 THIN_RESULTS = 3  # fewer matching documents than this: look for a better spelling
 MAX_RUNS = 4  # runs of a query respelled
-MAX_SPELLINGS = 200  # spellings of one run whose bigrams are looked up
+MAX_SPELLINGS = 40  # spellings of one run whose postings are read (the most common first)
 MAX_PHRASES = 8  # spellings of one run counted as phrases
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
@@ -58,15 +59,13 @@ def _edits(corpus: Corpus, run: str) -> dict[str, int]:
     rarest df."""
     out: dict[str, int] = {}
     n = len(run)
-    for i in range(n):
-        left, right = (run[i - 1] if i else ""), (run[i + 1] if i + 1 < n else "")
-        options = chars_after(corpus, left) if left else None
-        if right:
-            before = chars_before(corpus, right)
-            options = before if options is None else options & before
-        for c in (options or set()) - {run[i]}:
-            new = [bg for bg in (left + c if left else "", c + right if right else "") if bg]
-            out[run[:i] + c + run[i + 1:]] = min(bigram_df(corpus, bg) for bg in new)
+    for i in range(1, n):  # the first character is taken as typed (see vocabulary.py)
+        left, right = run[i - 1], (run[i + 1] if i + 1 < n else "")
+        for c in chars_after(corpus, left) - {run[i]}:
+            if right and not has_bigram(corpus, c + right):
+                continue
+            df = bigram_df(corpus, left + c)
+            out[run[:i] + c + run[i + 1:]] = min(df, bigram_df(corpus, c + right)) if right else df
     for i in range(n - 1):  # two neighbours swapped
         _keep(corpus, out, run[:i] + run[i + 1] + run[i] + run[i + 2:], run)
     return out

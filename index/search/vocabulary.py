@@ -1,10 +1,11 @@
 """The index's own vocabulary of character bigrams and identifiers, looked up, never scanned.
 
-Spelling suggestions (:mod:`index.search.suggest`) ask which characters can stand next to a
-given one; the unknown-identifier notice (:mod:`index.search.nearest`) asks which 发文字号 and
-issue numbers exist. Both come from the term lists of the segments: what a lexicon range gives
-directly (bigrams starting with 白) is read from it; the reverse map (bigrams ending with 工)
-and the identifier lists are built once per segment (segments never change) and kept.
+Spelling suggestions (:mod:`index.search.suggest`) ask which characters can follow a given
+one (a lexicon range: the bigrams that start with 白) and whether a bigram exists; the
+unknown-identifier notice (:mod:`index.search.nearest`) asks which 发文字号 and issue numbers
+exist (small keyword fields, listed once per segment and kept: segments never change). No
+reverse map (the bigrams that end with 工) is kept: listing a large index's half-million
+bigrams to build one takes seconds.
 """
 from __future__ import annotations
 
@@ -21,25 +22,9 @@ def _terms(leaf: object, field: str) -> list[str]:
         return []
 
 
-def _before_map(terms: list[str]) -> dict[str, str]:
-    """char → the characters that precede it in some Han bigram."""
-    out: dict[str, list[str]] = {}
-    for t in terms:
-        if len(t) == 2 and is_cjk_char(t[0]) and is_cjk_char(t[1]):
-            out.setdefault(t[1], []).append(t[0])
-    return {k: "".join(v) for k, v in out.items()}
-
-
-def chars_before(corpus: Corpus, char: str) -> set[str]:
-    """Han characters c such that c+char is a bigram of some document."""
-    out: set[str] = set()
-    for leaf in corpus.leaves:
-        for field in BIGRAM_FIELDS:
-            got = corpus.per_segment(leaf, ("before", field),
-                                     lambda leaf=leaf, field=field:
-                                     _before_map(_terms(leaf, field)))
-            out.update(got.get(char, ""))
-    return out
+def has_bigram(corpus: Corpus, bigram: str) -> bool:
+    """Whether some document has the bigram in its body or title (a lexicon lookup)."""
+    return any((field, bigram) in leaf.reader for leaf in corpus.leaves for field in BIGRAM_FIELDS)
 
 
 def chars_after(corpus: Corpus, char: str) -> set[str]:
@@ -59,9 +44,11 @@ def chars_after(corpus: Corpus, char: str) -> set[str]:
 
 
 def bigram_df(corpus: Corpus, bigram: str) -> int:
-    """Records with the bigram in the body or the title (deleted ones included: a guide only)."""
-    return sum(leaf.reader.doc_frequency(field, bigram)
-               for leaf in corpus.leaves for field in BIGRAM_FIELDS)
+    """Records with the bigram, title or body (deleted ones included: a guide only).
+
+    The body's count unless the body lacks it: one lookup per segment for most bigrams."""
+    body = sum(leaf.reader.doc_frequency("body_bg", bigram) for leaf in corpus.leaves)
+    return body or sum(leaf.reader.doc_frequency("title_bg", bigram) for leaf in corpus.leaves)
 
 
 def field_values(corpus: Corpus, field: str) -> list[str]:
