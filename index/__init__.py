@@ -20,6 +20,7 @@ from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry,
                          SeriesSummary, SeriesYear, StatedCount)
 from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # issue 12
 from index.types import PARSE_SECONDS
+from index.types import MissingIdentifier, Offer  # issue 13
 from index.write.merge import by_record_count, tiered
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "IssueEntry", "SeriesSummary", "SeriesYear", "Series", "IssueNeighbours", "Mention",
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
            "StatedCount", "MeasuresCatalogue", "original_file",
-           "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related"]
+           "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
+           "MissingIdentifier", "Offer"]
 
 
 def __getattr__(name: str) -> Any:

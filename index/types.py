@@ -48,6 +48,32 @@ class SearchRequest:
     pub_from: dt.date | None = None  # 发布日期 range
     pub_to: dt.date | None = None
     issue: str | None = None  # 期号: 第12期, 2021年第12期, 总第38期
+    any_words: bool = False  # a document needs any one of the words, not all (issue 13)
+
+
+@dataclass(frozen=True)
+class MissingIdentifier:
+    """A 发文字号 or issue number the query gives that no document is (issue 13)."""
+
+    kind: str  # doc_number | issue
+    text: str  # as documents print it: 国办发〔2019〕99号
+    message: str  # 没有发文字号为 国办发〔2019〕99号 的文件
+    nearest: tuple[str, ...] = ()  # numbers that exist: same 机关代字 or series, nearest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "message": self.message,
+                "nearest": list(self.nearest)}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Another search worth offering on an empty or thin page, and what it finds (issue 13)."""
+
+    q: str
+    total: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"q": self.q, "total": self.total}
 
 
 @dataclass(frozen=True)
@@ -101,11 +127,17 @@ class SearchResults:
     hits: tuple[DocumentHit, ...] = ()
     expansions: tuple[str, ...] = ()  # "also searched" terms (issue 3)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # doc_type / year counts
+    missing: tuple[MissingIdentifier, ...] = ()  # identifiers no document is (issue 13)
+    suggestion: Offer | None = None  # did you mean (issue 13)
+    any_words: Offer | None = None  # the same words, any of them (issue 13)
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "total": self.total, "page": self.page,
                 "per_page": self.per_page, "expansions": list(self.expansions),
-                "facets": self.facets, "results": [h.to_dict() for h in self.hits]}
+                "facets": self.facets, "results": [h.to_dict() for h in self.hits],
+                "missing": [m.to_dict() for m in self.missing],
+                "suggestion": self.suggestion.to_dict() if self.suggestion else None,
+                "any_words": self.any_words.to_dict() if self.any_words else None}
 
 
 # -- the archive: series of issues and the measures catalogue (issue 12) ---------------------

@@ -252,15 +252,19 @@ class ProgressBar:
               help="导出全部结果（最多 1000 篇）：csv/xlsx 结果表，ris/txt 引文（须同时给出 -o）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="导出文件（与 --format 一起使用）。")
+@click.option("--any-words", "any_words", is_flag=True,
+              help="包含任一检索词即可（默认须包含全部检索词）。")
 @base_url_option
 @advanced_options  # issue 13: the 高级检索 fields (search_app.advanced_cli)
 @domain_errors
 def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
            year: int | None, sort: str, page: int, no_expand: bool, fmt: str | None = None,
-           output: Path | None = None, base_url: str = BASE_URL, **fields: object) -> None:
+           output: Path | None = None, base_url: str = BASE_URL, any_words: bool = False,
+           **fields: object) -> None:
     """gongwen search QUERY : ranked documents with their passages."""
     args = {"q": query, "type": doc_type, "year": year, "sort": sort, "page": page,
-            "expand": "0" if no_expand else None, **advanced_args(fields)}
+            "expand": "0" if no_expand else None, "any_words": "1" if any_words else None,
+            **advanced_args(fields)}
     request = parse_search_args({k: v for k, v in args.items() if v is not None},
                                 default_config())
     if (fmt is None) != (output is None):

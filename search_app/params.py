@@ -140,4 +140,6 @@ def parse_search_args(args: Mapping[str, Any], config: Mapping[str, Any]) -> Sea
         pub_from=pub_from,
         pub_to=pub_to,
         issue=_text(args, "issue"),
+        # issue 13: any of the words (not "any": the 高级检索 field of that name holds words)
+        any_words=_bool(args, "any_words", False),
     )

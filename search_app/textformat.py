@@ -17,6 +17,7 @@ def format_results(results: SearchResults) -> str:
         lines.append("同时检索了：" + "、".join(results.expansions))
     if not results.hits:
         lines.append("没有找到相关文档。" if not results.total else "该页没有结果。")
+    lines += offer_lines(results)
     first = (results.page - 1) * results.per_page + 1
     repeats = repeat_numbers(results)
     for n, hit in enumerate(results.hits, start=first):
@@ -68,3 +69,18 @@ def format_document(doc: Document, citation: str | None = None) -> str:
                 continue
             lines.append(f"  [{where}] {passage.text}")
     return "\n".join(lines)
+
+
+def offer_lines(results: SearchResults) -> list[str]:
+    """Issue 13: identifiers no document is, did you mean, any of the words."""
+    lines = []
+    for m in results.missing:
+        near = f"；已有的相近{'文号' if m.kind == 'doc_number' else '期号'}：" + \
+            "、".join(m.nearest) if m.nearest else ""
+        lines.append(f"{m.message}{near}")
+    if results.suggestion:
+        lines.append(f"您是不是要找：{results.suggestion.q}（{results.suggestion.total} 篇）")
+    if results.any_words:
+        lines.append(f"没有同时包含全部检索词的文档；包含任一词的有 {results.any_words.total} 篇"
+                     f"（加 --any-words 检索）")
+    return lines

@@ -17,6 +17,7 @@ bp = Blueprint("views", __name__)
 # Parameters a search link carries over from the current page.
 SEARCH_PARAMS = ("q", "type", "kind", "year", "from", "to", "title", "issuer",
                  "doc_number", "sort", "per_page", "expand")
+SEARCH_PARAMS += ("any_words",)  # issue 13: any of the words
 
 
 bp.add_app_template_filter(present.cn_date, "cn_date")

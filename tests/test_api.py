@@ -11,7 +11,8 @@ RECIPIENTS = {
           "全国总工会办公厅", "省委改革办"],
     "送": ["各州市", "省级产业系统公司", "各成员单位"],
 }
-SEARCH_KEYS = {"query", "total", "page", "per_page", "expansions", "facets", "results"}
+SEARCH_KEYS = {"query", "total", "page", "per_page", "expansions", "facets", "results",
+               "missing", "suggestion", "any_words"}
 HIT_KEYS = {"doc_id", "title", "title_html", "doc_type", "kind", "date", "issuer", "doc_number",
             "issue", "sample", "score", "passages", "same_as", "attachment_label"}
 PASSAGE_HIT_KEYS = {"id", "html", "text", "page", "section", "score", "ocr"}

@@ -17,11 +17,20 @@ FORMS = ["{org}〔{year}〕{num}号", "{org}[{year}]{num}号", "{org}（{year}�
          "{org}({year}){num}号", "{org}【{year}】{num}号", "{org}［{year}］{num}号"]
 
 
+# How people type one when they do not copy it: no brackets (a space or 年 after the year),
+# no 号, spaces inside, and full width everything (digits, brackets, the ideographic space).
+LOOSE_FORMS = ["{org}{year} {num}号", "{org}{year}年{num}号", "{org}〔{year}〕{num}",
+               "{org} 〔 {year} 〕 {num} 号"]
+FULL_WIDTH = str.maketrans("0123456789 []", "０１２３４５６７８９\u3000［］")
+
+
 def forms(org: str, year: int, num: int) -> list[str]:
-    """Every bracket form, and the full-width-digit ones, of one 发文字号."""
+    """Every bracket form, the full-width-digit ones and the loose ones of one 发文字号 (13)."""
     wide = str.maketrans("0123456789", "０１２３４５６７８９")
     out = [f.format(org=org, year=year, num=num) for f in FORMS]
-    return out + [f.format(org=org, year=year, num=num).translate(wide) for f in FORMS[1:3]]
+    out += [f.format(org=org, year=year, num=num).translate(wide) for f in FORMS[1:3]]
+    out += [f.format(org=org, year=year, num=num) for f in LOOSE_FORMS]
+    return out + [f"{org}{year} {num}号".translate(FULL_WIDTH)]
 
 
 # -- recognizing them ------------------------------------------------------------------------
@@ -33,14 +42,34 @@ def test_every_bracket_and_width_form_is_one_number(typed: str) -> None:
     assert rest.strip() == ""
 
 
+ISSUE_FORMS = {"2021年第12期": ("2021年第12期",), "第12期": ("第12期",), "总第38期": ("总第38期",),
+               "2021年第12期（总第38期）": ("2021年第12期", "总第38期"),
+               "2021 年第 12 期": ("2021年第12期",), "2021年12期": ("2021年第12期",),
+               "2021-12": ("2021年第12期",), "２０２１－１２": ("2021年第12期",),
+               "第 12 期": ("第12期",), "12期": ("第12期",), "总 第 38 期": ("总第38期",)}
+
+
 def test_issue_forms() -> None:
-    cases = {"2021年第12期": ("2021年第12期",), "第12期": ("第12期",), "总第38期": ("总第38期",),
-             "2021年第12期（总第38期）": ("2021年第12期", "总第38期"),
-             "2021 年第 12 期": ("2021年第12期",)}
-    for typed, terms in cases.items():
+    for typed, terms in ISSUE_FORMS.items():
         (ident,), _ = find_identifiers(normalize_text(typed))
         assert (ident.kind, ident.terms) == ("issue", terms), typed
     assert issue_terms(2021, 12, 38) == ("2021年第12期", "第12期", "总第38期")
+
+
+@pytest.mark.parametrize("typed", ["2021-12-01", "2019-2021", "2021.12", "分3.5期"])
+def test_dates_and_ranges_are_not_issue_numbers(typed: str) -> None:
+    assert find_identifiers(normalize_text(typed))[0] == []
+
+
+def test_spaces_inside_an_identifier_keep_it_whole() -> None:
+    from index import setup_analysis
+    from index.schema import build_schema
+    from index.search.query import parse_query
+
+    setup_analysis()
+    parsed = parse_query("改革快报 第 12 期 国办发2019 4号", build_schema())
+    assert [(c.text, c.ident.terms[0] if c.ident else None) for c in parsed.clauses] == [
+        ("改革快报", None), ("第 12 期", "第12期"), ("国办发2019 4号", "国办发〔2019〕4号")]
 
 
 def test_identifiers_leave_the_other_words() -> None:
@@ -121,6 +150,37 @@ def test_issue_numbers_find_the_reference_bulletin_first(ix: Index, typed: str) 
     found = ranked(ix, typed)
     assert found[0] == "gaige-kuaibao-2021-12"
     assert "kb-5" not in found
+
+
+@needs_seed
+@pytest.mark.parametrize("typed", ["2021年12期", "2021-12", "２０２１－１２", "2021 年 12 期",
+                                   "改革快报 第 12 期", "改革快报 12期", "第 12 期 改革快报"])
+def test_loose_issue_numbers_find_the_reference_bulletin_first(ix: Index, typed: str) -> None:
+    found = ranked(ix, typed)
+    assert found[0] == "gaige-kuaibao-2021-12"
+    assert "kb-5" not in found
+
+
+BUNDLED = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """The bundled demo corpus: 改革快报 第12期 and a sample 第13期 of the same series."""
+    from ingest import parse_file
+
+    docs = [d for f in sorted(BUNDLED.iterdir()) for d in parse_file(f)]
+    index = build_index(tmp_path_factory.mktemp("bundled") / "ix", docs)
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("typed", ["第 12 期", "2021年12期", "2021-12", "12期", "第12期", "总第38期",
+                                   "2021年第12期", "改革快报 第 12 期"])
+def test_issue_12_outranks_issue_13_of_the_same_series(bundled: Index, typed: str) -> None:
+    hits = bundled.search(SearchRequest(q=typed, per_page=5)).hits
+    assert hits[0].issue == "《改革快报》2021年第12期（总第38期）"
+    assert all("第13期" not in (h.issue or "") for h in hits)
 
 
 @needs_seed

@@ -21,7 +21,6 @@ from index.search.query import ParsedQuery, tokens
 
 LONG_PASSAGE = 300  # longer passages are shown as a fragment around their matches
 FRAGMENT_CHARS = 240
-FRAGMENT_LEAD = 40  # characters of context before the first match in a fragment
 FRAGMENT_MARGIN = 12  # characters analyzed beyond a fragment, so words at its edge are whole
 
 
@@ -33,6 +32,8 @@ class Pattern:
     seq: tuple[str, ...]
     prefix: bool = False  # a lone CJK character: matches the first half of a bigram
     surface: str = ""  # the text it usually matches, to place a long passage's fragment
+    group: int = -1  # -1: a word or phrase of the query; else a piece of word `group`
+    piece: int = 0  # which piece of it (pieces are marked where another is near)
 
 
 def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Pattern]:
@@ -40,34 +41,51 @@ def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Patt
 
     A unit (and each of its alternatives) is highlighted where its jieba words occur, or
     where its text occurs as consecutive bigrams; a phrase or an identifier where its bigrams
-    are consecutive.
+    are consecutive. What the user typed as one word (改革工作) is marked whole; its pieces
+    (改革, 工作: jieba's words of it) only where they stand close together, since each alone
+    is a common word (see :func:`meaningful`).
     """
     out: list[Pattern] = []
 
-    def bigram(text: str, prefix_ok: bool) -> None:
+    def bigram(text: str, prefix_ok: bool, group: int = -1, piece: int = 0) -> None:
         seq = tuple(tokens(schema, "body_bg", text))
         if seq:
             out.append(Pattern(True, seq, prefix_ok and len(seq) == 1 and is_cjk_char(seq[0]),
-                               "".join(normalize_text(text).split())))
+                               "".join(normalize_text(text).split()), group, piece))
 
     for c in parsed.positive:
         if c.phrase or c.ident is not None:
             bigram(c.text, True)
+            if c.ident is not None and c.ident.canonical != c.text:
+                bigram(c.ident.canonical, False)  # as documents print it
             continue
-        for unit in c.units:
+        # a question's words are each the user's own; a typed word cut in pieces is one
+        whole = parsed.question or len(c.units) == 1
+        clause = -1 if whole else len(out)  # a number no other clause has
+        if not whole:
+            bigram(c.text, False)
+        for k, unit in enumerate(c.units):
             for u in (unit,) + unit.alternatives:
                 # A one-word unit's bigrams mark all its word would; an alternative is
                 # matched (and marked) by its bigrams only.
                 if u is unit and u.words != (u.text,):
-                    for w in u.words:
+                    # several words in one unit (产业工人队伍建设改革, merged for its
+                    # abbreviation): pieces of it; one word and a lone character: that word
+                    several = sum(len(w) > 1 for w in u.words) > 1
+                    group = len(out) if whole and several else clause
+                    for i, w in enumerate(u.words):
                         seq = tuple(tokens(schema, words_field, w))
                         if seq:
-                            out.append(Pattern(False, seq, surface="".join(seq)))
-                bigram(u.text, len(c.units) == 1 and u is unit)
+                            out.append(Pattern(False, seq, surface="".join(seq), group=group,
+                                               piece=i if whole else k))
+                bigram(u.text, len(c.units) == 1 and u is unit, clause, k)
     return out
 
 
-def _find(stream: list[tuple[str, int, int, int]], pats: list[Pattern]) -> list[tuple[int, int]]:
+Found = tuple[int, int, Pattern]
+
+
+def _find(stream: list[tuple[str, int, int, int]], pats: list[Pattern]) -> list[Found]:
     by_text: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
     at: dict[tuple[int, str], tuple[str, int, int, int]] = {}
     for tok in stream:
@@ -77,7 +95,7 @@ def _find(stream: list[tuple[str, int, int, int]], pats: list[Pattern]) -> list[
     for pat in pats:
         first = pat.seq[0]
         if pat.prefix:
-            ranges += [(start, start + len(first)) for text, _, start, _ in stream
+            ranges += [(start, start + len(first), pat) for text, _, start, _ in stream
                        if text.startswith(first)]
             continue
         for _, pos, start, end in by_text.get(first, ()):
@@ -87,29 +105,57 @@ def _find(stream: list[tuple[str, int, int, int]], pats: list[Pattern]) -> list[
                     break
                 end = nxt[3]
             else:
-                ranges.append((start, end))
+                ranges.append((start, end, pat))
     return ranges
+
+
+PIECE_GAP = 4  # pieces of one typed word this close (in characters) are marked together
+
+
+def meaningful(found: list[Found]) -> list[tuple[int, int]]:
+    """The ranges worth marking: the query's words and phrases wherever they occur; a piece
+    of a typed word only beside another piece of it, or where nothing better is in the text.
+    """
+    whole = _merge([(s, e) for s, e, p in found if p.group < 0])
+    starts = [s for s, _ in whole]
+
+    def covered(s: int, e: int) -> bool:
+        i = bisect.bisect_right(starts, s) - 1
+        return i >= 0 and whole[i][1] >= e
+
+    pieces = sorted((s, e, p.group, p.piece) for s, e, p in found
+                    if p.group >= 0 and not covered(s, e))
+    near = []
+    for i, (s, e, group, piece) in enumerate(pieces):
+        j = i + 1
+        while j < len(pieces) and pieces[j][0] <= e + PIECE_GAP:
+            if pieces[j][2] == group and pieces[j][3] != piece:
+                near += [(s, e), pieces[j][:2]]
+            j += 1
+    if not whole and not near:  # the words are spread out here: show where they are
+        near = [(s, e) for s, e, _, _ in pieces]
+    return _merge(whole + near)
 
 
 def match_ranges(schema: Schema, text: str, words_field: str,
                  pats: tuple[list[Pattern], list[Pattern]]) -> list[tuple[int, int]]:
-    """Merged (start, end) character ranges of text that the patterns match."""
+    """Merged (start, end) character ranges of text worth marking for the patterns."""
     word_pats, bigram_pats = pats
     # Consecutive bigrams of Han characters are that text as a substring, and so, near
     # enough, is a word of two or more Han characters: no tokenizing (jieba costs about a
     # millisecond a passage). A lone character of a longer unit (州 of 州工匠) is marked
     # only where the whole unit occurs (its bigram pattern): alone it is mostly noise.
     plain = [p for p in bigram_pats + word_pats if _han(p) and (p.bigrams or len(p.surface) > 1)]
-    ranges = []
+    found: list[Found] = []
     if plain:
         norm = normalize_text(text)
-        ranges += [(i, i + len(p.surface)) for p in plain for i in _occurrences(norm, p.surface)]
+        found += [(i, i + len(p.surface), p) for p in plain for i in _occurrences(norm, p.surface)]
     for field, group in ((words_field, [p for p in word_pats if not _han(p)]),
                          ("body_bg", [p for p in bigram_pats if not _han(p)])):
         if group:
             stream = token_spans(schema[field].analyzer, text)
-            ranges += _find(stream, group)
-    return _merge(ranges)
+            found += _find(stream, group)
+    return meaningful(found)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -135,22 +181,23 @@ def split_patterns(pats: list[Pattern]) -> tuple[list[Pattern], list[Pattern]]:
 
 
 def _window(n: int, ranges: list[tuple[int, int]]) -> tuple[int, int]:
-    """The fragment [a, b) that holds the most whole matches (and all of the first of them).
+    """The fragment [a, b) centred on the densest run of matches (the most that fit in it).
 
-    ranges are merged (sorted, disjoint), so their ends are sorted too: the matches inside
-    [a, b) are counted by bisection, not by a scan per candidate (a long passage has hundreds).
+    ranges are merged (sorted, disjoint), so their ends are sorted too: the matches that fit
+    after each start are counted by bisection, not by a scan per candidate (a long passage
+    has hundreds).
     """
-    best = (-1, 0, min(n, FRAGMENT_CHARS))
-    starts = [s for s, _ in ranges]
+    if not ranges:
+        return 0, min(n, FRAGMENT_CHARS)
     ends = [e for _, e in ranges]
-    for s0, e0 in ranges:
-        a = max(0, s0 - FRAGMENT_LEAD)
-        b = max(min(n, a + FRAGMENT_CHARS), e0)
-        a = max(0, min(a, b - FRAGMENT_CHARS))  # near the end: use the room on the left
-        covered = bisect.bisect_right(ends, b) - bisect.bisect_left(starts, a)
-        if covered > best[0]:
-            best = (covered, a, b)
-    return best[1], best[2]
+    best = (-1, 0, 0)
+    for k, (s0, _) in enumerate(ranges):
+        j = max(k + 1, bisect.bisect_right(ends, s0 + FRAGMENT_CHARS))
+        if j - k > best[0]:
+            best = (j - k, s0, ends[j - 1])
+    _, lo, hi = best
+    a = max(0, min((lo + hi - FRAGMENT_CHARS) // 2, n - FRAGMENT_CHARS, lo))
+    return a, min(n, max(a + FRAGMENT_CHARS, hi))
 
 
 def _occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
@@ -201,9 +248,9 @@ class Highlighter:
         if not fragment or len(text) <= LONG_PASSAGE:
             return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
         norm = normalize_text(text) if norm is None else norm
-        rough = [(i, i + len(p.surface)) for p in self._passage[0] + self._passage[1]
+        rough = [(i, i + len(p.surface), p) for p in self._passage[0] + self._passage[1]
                  if p.surface for i in _occurrences(norm, p.surface)]
-        a, b = _window(len(text), _merge(rough))
+        a, b = _window(len(text), meaningful(rough))
         lo, hi = max(0, a - FRAGMENT_MARGIN), min(len(text), b + FRAGMENT_MARGIN)
         exact = [(s + lo, e + lo) for s, e in
                  match_ranges(self.schema, text[lo:hi], "body", self._passage)]

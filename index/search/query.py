@@ -27,7 +27,7 @@ from whoosh.query import And, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import STOPWORDS, is_cjk_char, normalize_doc_number, normalize_text
 from index.analysis.facets import facet_key
-from index.search.identifiers import Identifier, find_identifiers
+from index.search.identifiers import SPACE_HOLDER, Identifier, find_identifiers, join_identifiers
 from index.search.units import Unit
 from index.types import FACET_FILTERS, SCOPES, SORTS, QueryError, SearchRequest
 from ingest.model import DOC_TYPES
@@ -211,8 +211,8 @@ def parse_query(q: str, schema: Schema, expand: Expander | None = None) -> Parse
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"检索式过长：{len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个")
     items, filters = [], []
-    for negated, name, text, quoted in _scan(normalize_text(q)):
-        text = text.strip()
+    for negated, name, text, quoted in _scan(join_identifiers(normalize_text(q))):
+        text = text.replace(SPACE_HOLDER, " ").strip()
         if name is not None:
             filters.append((name, text))
         elif not any(c.isalnum() for c in text):

@@ -65,6 +65,8 @@ class Plan:
     segments: list[str] = field(default_factory=list)  # query text for the text features
     names: list[str] = field(default_factory=list)  # bare words, as a bulletin's name might be
     question: bool = False
+    any_units: bool = False  # the any-of-the-words search: see match_mask
+    groups: list[int] = field(default_factory=list)  # per unit: which bare clause it is of
 
 
 def _add(terms: dict[str, float], toks: list[str], weight: float) -> None:
@@ -83,6 +85,7 @@ def make_plan(schema: Schema, parsed: ParsedQuery, params: RankParams) -> Plan:
             plan.segments.append(c.text)
             continue
         lone = len(c.units) == 1
+        plan.groups += [len(plan.names)] * len(c.units)
         plan.units += [(u, lone) for u in c.units]
         plan.names.append(title_key(c.text))
         text = content_text(schema, c.text) if parsed.question else c.text
@@ -157,22 +160,36 @@ def ident_records(corpus: Corpus, schema: Schema, c: Clause,
                 named = np.unique(np.concatenate(
                     [corpus.postings(field_name, name + term)[0] for name in names] + [named]))
                 break
-    q = phrase_query(schema, c.text, DOC_PAIRS)
-    mentioned = query_records(corpus, q) if q is not None else parts_empty()
-    return exact, named, np.union1d(exact, mentioned)
+    mentioned = exact
+    seqs = {tuple(tokens(schema, "body_bg", text)): text  # as printed, and as typed if apart
+            for text in (c.text, c.ident.canonical or c.text)}
+    for text in seqs.values():
+        q = phrase_query(schema, text, DOC_PAIRS)
+        if q is not None:
+            mentioned = np.union1d(mentioned, query_records(corpus, q))
+    return exact, named, mentioned
 
 
 def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
                boosts: np.ndarray) -> np.ndarray:
     """Live document records that match the plan; identifier boosts are added into boosts."""
     mask = corpus.docs.copy()
-    if plan.units:
+    if plan.units and plan.any_units and len(set(plan.groups)) > 1:
+        # any of the words as typed (space-separated), each whole: 白州工匠 宇宙飞船
+        whole: dict[int, np.ndarray] = {}
+        for (unit, prefix_ok), group in zip(plan.units, plan.groups):
+            got = unit_mask(corpus, schema, unit, prefix_ok)
+            whole[group] = got if group not in whole else whole[group] & got
+        mask &= np.logical_or.reduce(list(whole.values()))
+    elif plan.units:
         counts = np.zeros(corpus.size, dtype=np.int32)
         for unit, prefix_ok in plan.units:
             counts += unit_mask(corpus, schema, unit, prefix_ok)
         need = len(plan.units)
         if plan.question:  # some units, and (see run_search) any scored term
             need = math.ceil(params.min_match * len(plan.units))
+        if plan.any_units:
+            need = 1
         if need:
             mask &= counts >= need
     for c in plan.phrases:

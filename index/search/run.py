@@ -19,6 +19,7 @@ from index.search.expand import load_expander
 from index.search.highlight import Highlighter
 from index.search.narrow import (SORTERS, choice_mask, merged, parse_branches, records,
                                  scope_mask)
+from index.search.offers import with_offers
 from index.search.query import (DOC_PAIRS, ParsedQuery, clause_query, filter_queries, filter_query,
                                 has_text, is_empty, validate_request)
 from index.search.ranking import (IDENT_BOOST, RankParams, TextFeatures, bm25_scores, make_plan,
@@ -38,8 +39,12 @@ PASSAGE_K1 = 1.2
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
-               params: RankParams = DEFAULT_PARAMS) -> SearchResults:
-    """Search with one searcher; QueryError for a request that cannot be searched."""
+               params: RankParams = DEFAULT_PARAMS, offers: bool = True) -> SearchResults:
+    """Search with one searcher; QueryError for a request that cannot be searched.
+
+    ``offers``: on an empty or thin page, say which identifiers no document is and offer a
+    respelled and an any-of-the-words search (:mod:`index.search.offers`).
+    """
     validate_request(req)
     schema = searcher.schema
     expander = load_expander() if req.expand else None
@@ -54,6 +59,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
                              facets={name: {} for name in FACETS})
     corpus = corpus_for(searcher)
     plan = make_plan(schema, parsed, params)
+    plan.any_units = req.any_words
     boosts = np.zeros(corpus.size, dtype=np.float32)
     if len(branches) == 1 and not branches[0][0].excluded:  # a plain query: as it always was
         mask = match_mask(corpus, schema, plan, params, boosts)
@@ -103,9 +109,13 @@ def run_search(searcher: Searcher, req: SearchRequest,
     hits = tuple(_document_hit(d, stored.text(n) if req.passages_per_doc else "",
                                float(final[n]), features, req, marker, repeat)
                  for d, n, repeat in zip(docs, shown, repeats))
-    return SearchResults(query=req.q, total=len(matches), page=req.page, per_page=req.per_page,
-                         hits=hits, expansions=parsed.expansions,
-                         facets=_facets(corpus, unfaceted, chosen))
+    results = SearchResults(query=req.q, total=len(matches), page=req.page,
+                            per_page=req.per_page, hits=hits, expansions=parsed.expansions,
+                            facets=_facets(corpus, unfaceted, chosen))
+    if offers:  # issue 13: unknown identifiers, did you mean, any of the words
+        results = with_offers(results, corpus, parsed, plan, req,
+                              lambda r: run_search(searcher, r, params, offers=False).total)
+    return results
 
 
 class _StoredDocs:
