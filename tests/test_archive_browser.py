@@ -7,16 +7,13 @@ from pathlib import Path
 import pytest
 
 from archive_support import ISSUES, NAME, OFFICE, build_index, write_collection
+from browser_support import browsing, needs_chromium
 from web_support import ServerThread
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 390
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +43,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture()
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 f"--window-size={WIDTH},844", "--lang=zh-CN"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    # A window narrower than 500 px is not possible headless: emulate the phone's viewport.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": WIDTH, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with browsing(tmp_path / "profile", (WIDTH, 844), phone=WIDTH) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _fits(browser) -> None:

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from test_attachments import NOTICE, OF, inbox, ingest  # noqa: F401 - inbox is a fixture
-from test_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 - browser is a fixture
-from web_support import ServerThread
+from browser_support import needs_chromium
 from search_app import create_app
+from test_attachments import NOTICE, OF, inbox, ingest  # noqa: F401 - inbox is a fixture
+from test_browser import browser  # noqa: F401 - browser is a fixture
+from web_support import ServerThread
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+pytestmark = needs_chromium
 
 
 def test_from_an_attachment_hit_to_its_notice_and_on_to_another_attachment(

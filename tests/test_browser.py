@@ -1,37 +1,18 @@
 """A person at a browser: headless Chromium types a query, reads the hit, opens the passage."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from browser_support import browsing, needs_chromium
 from web_support import BULLETIN_ISSUE, BULLETIN_TITLE
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture()
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1200,900", "--lang=zh-CN"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    try:
+    with browsing(tmp_path / "profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_search_then_open_the_passage(browser, live_server, bulletin_id, bulletin,

@@ -6,12 +6,10 @@ import pytest
 from docs import build_index
 from search_app import create_app
 from test_advanced_search import corpus
-from test_browser import CHROMEDRIVER, CHROMIUM
+from browser_support import browsing, needs_chromium
 from web_support import ServerThread
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +22,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(params=[1200, 390], ids=["desktop", "phone"])
 def browser(request, tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 f"--window-size={request.param},900", "--lang=zh-CN"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    try:
+    with browsing(tmp_path / "profile", (request.param, 900)) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _hits(browser):

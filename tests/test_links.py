@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import chromium, needs_chromium
 from web_support import BULLETIN_TITLE, ServerThread, copy_seed, find_doc_id
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -333,25 +334,13 @@ def test_related_documents_on_the_page(links_app, ids):
 
 # -- in a browser ----------------------------------------------------------------------------
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-
-
-@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                    reason="browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+@needs_chromium
 def test_clicking_a_cited_title_opens_the_cited_document(links_app, ids, tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=390,900", "--lang=zh-CN"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver = chromium(tmp_path / "profile", (390, 900))
     try:
         with ServerThread(links_app) as server:
             driver.get(f"{server.url}/documents/{ids['issue1']}")

@@ -10,6 +10,7 @@ from typing import Iterator
 import pdfplumber
 import pytest
 
+from browser_support import chromium, needs_chromium
 from ingest.model import Document, Passage
 from ingest.pipeline import parse_file
 from render import DATA, render_table_pdf
@@ -289,30 +290,16 @@ def test_real_catalogue_tables() -> None:
 
 # --- a phone's screen ----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-
-@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                    reason="headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver")
+@needs_chromium
 def test_wide_table_scrolls_sideways_on_a_390px_screen(table_index: Path, tmp_path: Path) -> None:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     from search_app import create_app
     from search_app.store import close_index
     from web_support import ServerThread
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--lang=zh-CN"):
-        options.add_argument(flag)
     app = create_app({"TESTING": True, "INDEX_PATH": table_index})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver = chromium(tmp_path / "profile", window=None)
     try:
         with ServerThread(app) as server:
             driver.set_window_rect(width=390, height=844)
