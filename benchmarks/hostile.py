@@ -66,6 +66,9 @@ def main() -> None:
     files = build(work)
     print(f"{'file':38} {'on disk':>10} {'seconds':>8} {'peak MB':>8}  floor 1024 MB; reason")
     for name, path in files.items():
+        alone = work / f"only-{path.stem}"  # its own folder: a small folder of several
+        alone.mkdir(exist_ok=True)          # formats is read as one group (ingest.batch)
+        path = path.rename(alone / path.name)
         size = path.lstat().st_size / MB
         seconds, peak, err = run(path, work / f"idx-{path.stem}")
         print(f"{name:38} {size:8.1f}MB {seconds:8.1f} {peak:8.0f}  {err.splitlines()[-1] if err else ''}")
