@@ -116,3 +116,25 @@ def test_the_live_consistency_benchmark_runs_and_finds_no_difference():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "differences in total: 0 (3 commits x 20 queries)" in done.stdout
     assert done.stdout.count("differences 0") == 3
+
+
+def test_a_searcher_a_commit_left_behind_is_freed(tmp_path):
+    """After a commit the thread's next search opens a new searcher; the old one, with its
+    copies of the segment files, must go (a cache that held every searcher kept ~70 MB per
+    commit alive in a server: benchmarks/searcher_memory.py)."""
+    import gc
+    import weakref
+
+    from docs import build_index, make_doc, small_corpus
+    from index import SearchRequest
+
+    ix = build_index(tmp_path / "ix", small_corpus())
+    try:
+        assert ix.search(SearchRequest(q="职工")).total > 0
+        old = weakref.ref(ix._searcher())
+        ix.add_documents([make_doc("added", "关于职工培训的通知", ["组织职工参加技能培训。"])])
+        assert ix.search(SearchRequest(q="职工培训")).hits[0].doc_id == "added"
+        gc.collect()
+        assert old() is None
+    finally:
+        ix.close()
