@@ -22,7 +22,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(params=[1200, 390], ids=["desktop", "phone"])
 def browser(request, tmp_path):
-    with browsing(tmp_path / "profile", (request.param, 900)) as driver:
+    phone = request.param if request.param < 500 else None  # narrower than a headless window
+    with browsing(tmp_path / "profile", (max(request.param, 500), 900), phone=phone) as driver:
         yield driver
 
 
@@ -53,6 +54,8 @@ def test_advanced_form_facets_and_chips(browser, server):
     browser.get(server.url + "/")
     browser.find_element(By.LINK_TEXT, "高级检索").click()
     wait.until(ec.presence_of_element_located((By.ID, "advanced-form")))
+    width = browser.execute_script("return window.innerWidth")
+    assert width == 390 or width >= 1000  # the phone really is 390 px wide
     assert _fits(browser)
     browser.find_element(By.ID, "adv-all").send_keys("改革")
     browser.find_element(By.ID, "adv-kind").send_keys("通知")
