@@ -47,6 +47,21 @@ def summary_counts(line: str) -> dict[str, int]:
     return dict(zip(keys, map(int, m.groups())))
 
 
+def ingest_in_process(*args: object) -> tuple[int, dict[str, int], str, dict]:
+    """Run `gongwen ingest ARGS --report R` in process: (exit, summary counts, stderr, report)."""
+    from click.testing import CliRunner
+
+    from search_app.cli import cli as gongwen
+
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        result = runner.invoke(gongwen, ["ingest", *map(str, args), "--report", "report.json"])
+        data = json.loads(Path("report.json").read_text(encoding="utf-8")) \
+            if Path("report.json").exists() else {}
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, summary_counts(result.stdout), result.stderr, data
+
+
 def found(index: Path, query: str) -> list[str]:
     """doc_ids the index returns for query (library call, a fresh Index each time)."""
     from index import SearchRequest, open_index

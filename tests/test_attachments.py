@@ -4,14 +4,13 @@ files of different names that hold one document merged; namesakes in two folders
 from __future__ import annotations
 
 import datetime as dt
-import json
 from html import escape as html_escape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from batch_support import all_ids, found, summary_counts
+from batch_support import all_ids, found, ingest_in_process
 from index import open_index
 from ingest.attachments import link_attachments, listed, mark_inline_attachments
 from ingest.batch import group_sources, parse_group
@@ -28,12 +27,8 @@ SCORING = "评分实行百分制，技能比武占六十分，合理化建议占
 
 def ingest(*args: object) -> tuple[int, dict[str, int], dict]:
     """`gongwen ingest ARGS --report R` in process: (exit code, summary counts, report)."""
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli, ["ingest", *map(str, args), "--report", "report.json"])
-        report = json.loads(Path("report.json").read_text(encoding="utf-8"))
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, summary_counts(result.stdout), report
+    code, counts, _, report = ingest_in_process(*args)
+    return code, counts, report
 
 
 def write_scoring(folder: Path, rule: str = SCORING) -> Path:

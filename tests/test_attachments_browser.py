@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from browser_support import needs_chromium
 from search_app import create_app

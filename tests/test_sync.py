@@ -2,7 +2,6 @@
 kept or pruned, files named alike kept apart, --rebuild switching generations, one writer."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import threading
@@ -13,19 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from batch_support import all_ids, found, summary_counts, write_doc, write_jsonl
+from batch_support import ingest_in_process as ingest
 from index.layout import WriteLock, read_pointer
 from search_app.cli import cli
-
-
-def ingest(*args: object) -> tuple[int, dict[str, int], str, dict]:
-    """Run `gongwen ingest ARGS --report R` in process: (exit, summary counts, stderr, report)."""
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli, ["ingest", *map(str, args), "--report", "report.json"])
-        data = json.loads(Path("report.json").read_text(encoding="utf-8")) \
-            if Path("report.json").exists() else {}
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, summary_counts(result.stdout), result.stderr, data
 
 
 @pytest.fixture()

@@ -3,20 +3,17 @@ from the DOCX and pages from the PDF; files that only share a name stay apart, w
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from batch_support import all_ids, found, summary_counts, write_doc
+from batch_support import all_ids, found, ingest_in_process
 from index import open_index
 from ingest.batch import parse_group
 from ingest.model import Document, ParseError, Passage, Section, Source
 from ingest.variants import merge_variants
 from render import POLICY_PARAS, Para, render_docx, render_pdf
 from search_app import create_app
-from search_app.cli import cli
 
 # The policy of tests/render.py, lengthened to three pages by eight further measures.
 MEASURES = [Para(f"（{n}）第{n}项措施。各县市总工会要把第{n}项措施落到实处，按季度报送进展"
@@ -27,12 +24,8 @@ TITLE = "示例州总工会关于加强企业民主管理工作的意见"
 
 def ingest(*args: object) -> tuple[int, dict[str, int], dict]:
     """`gongwen ingest ARGS --report R` in process: (exit code, summary counts, report)."""
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli, ["ingest", *map(str, args), "--report", "report.json"])
-        report = json.loads(Path("report.json").read_text(encoding="utf-8"))
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, summary_counts(result.stdout), report
+    code, counts, _, report = ingest_in_process(*args)
+    return code, counts, report
 
 
 def sha256(path: Path) -> str:
