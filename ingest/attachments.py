@@ -6,6 +6,10 @@ It is linked to its notice (attachment_of), takes the notice's issuer, 发文字
 has none of its own, and the notice lists every attachment, with doc_id None for the files not
 in the collection (未收录) and the notice's own doc_id for those printed after it. A notice
 whose later pages are its attachments stays one document: each 附件N line opens a section.
+
+An attachment whose notice is not in the folder and that names no issuer takes the issuer
+every other document of the folder names, when at least two do and all agree (an office's
+own folder); ``extra["issuer_from"] = "folder"`` says so, and the page shows it as inferred.
 """
 from __future__ import annotations
 
@@ -170,7 +174,24 @@ def link_attachments(docs: Sequence[Document]) -> list[Document]:
         entries += [AttachmentLink(number, d.title, d.doc_id)  # linked by name, not listed
                     for number, d in mine if number not in known]
         linked[m] = dataclasses.replace(linked[m], attachments=tuple(entries))
-    return linked
+    orphans = [n for n in range(len(docs))
+               if numbers[n] is not None and n not in parent_of and not docs[n].issuer]
+    return _folder_issuer(linked, orphans)
+
+
+MIN_AGREEING = 2  # documents of the folder that must name the one issuer an orphan takes
+
+
+def _folder_issuer(docs: list[Document], orphans: Sequence[int]) -> list[Document]:
+    """Orphan attachments given the issuer all the folder's other documents agree on."""
+    named = [d.issuer for n, d in enumerate(docs) if n not in orphans and d.issuer]
+    if not orphans or len(named) < MIN_AGREEING or len(set(named)) != 1:
+        return docs
+    out = list(docs)
+    for n in orphans:
+        out[n] = dataclasses.replace(docs[n], issuer=named[0],
+                                     extra={**docs[n].extra, "issuer_from": "folder"})
+    return out
 
 
 def _printed_in(doc: Document) -> set[str]:

@@ -68,7 +68,9 @@ def metadata_rows(doc: Document) -> list[tuple[str, str | list[str]]]:
         if office:
             rows.append(("编印单位", office))
     elif doc.issuer:
-        rows.append(("发文机关", doc.issuer))
+        inferred = "（推定：同一文件夹的其他文件均由该机关印发）" \
+            if doc.extra.get("issuer_from") == "folder" else ""
+        rows.append(("发文机关", doc.issuer + inferred))
     if doc.doc_number:
         rows.append(("发文字号", doc.doc_number))
     if doc.date:

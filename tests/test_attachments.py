@@ -354,3 +354,30 @@ def test_a_file_gone_from_a_folder_group_keeps_its_document_until_prune(inbox, t
     code, _, report = ingest(inbox, "--index", index, "--prune")
     assert code == 0 and report["removed"] == [str(inbox / "实施方案.pdf")]
     assert all_ids(index) == ["评分细则", "通知", "附件4_优秀组织奖申报表"]
+
+
+def _orphan_folder(*issuers: str | None) -> list[Document]:
+    """Notices of the given issuers and an attachment (附件2) whose notice is not among them."""
+    notices = [_doc(f"n{k}", f"现将有关事项通知如下。\n{issuer or ''}\n2021年3月{k + 1}日",
+                    f"/in/通知{k}.pdf", title=f"关于开展第{k}批检查的通知", issuer=issuer)
+               for k, issuer in enumerate(issuers)]
+    orphan = _doc("o", "附件2\n检查记录表\n检查人员应当逐项填写。", "/in/附件2.pdf", title="检查记录表")
+    return notices + [orphan]
+
+
+def test_an_attachment_without_its_notice_takes_the_issuer_its_whole_folder_agrees_on():
+    linked = link_attachments(_orphan_folder("示例州应急管理局", "示例州应急管理局"))
+    orphan = linked[-1]
+    assert (orphan.attachment_of, orphan.issuer, orphan.extra) == (
+        None, "示例州应急管理局", {"issuer_from": "folder"})
+    assert [d.extra for d in linked[:-1]] == [{}, {}]
+    from search_app.present import metadata_rows
+    assert ("发文机关", "示例州应急管理局（推定：同一文件夹的其他文件均由该机关印发）") in \
+        metadata_rows(orphan)
+
+
+@pytest.mark.parametrize("issuers", [("示例州应急管理局", "示例州财政局"), ("示例州应急管理局", None)])
+def test_an_attachment_without_its_notice_guesses_no_issuer_when_the_folder_disagrees_or_says_little(
+        issuers):
+    orphan = link_attachments(_orphan_folder(*issuers))[-1]
+    assert (orphan.issuer, orphan.extra) == (None, {})
