@@ -1,0 +1,174 @@
+"""Issue 14: `gongwen search` asks a `gongwen serve` running on the same index, and prints
+exactly what the local search prints; without such a server it searches locally, silently.
+
+A real `gongwen serve` process and real `gongwen search` processes, all with one cache folder
+(XDG_CACHE_HOME in tmp_path), where the server leaves its record. Whether a search was answered
+by the server shows in the modules its process imported: the local path imports whoosh.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from render import REPO
+
+SEARCH_AND_REPORT = """
+import json, sys
+from search_app.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="gongwen")
+except SystemExit as e:
+    code = e.code
+sys.stdout.flush()
+print("\\n" + json.dumps({"code": code, "local": "whoosh" in sys.modules,
+                          "heavy": sorted(m for m in ("whoosh", "jieba", "numpy")
+                                          if m in sys.modules)}))
+"""
+
+
+def environ(cache: Path) -> dict[str, str]:
+    return {**os.environ, "XDG_CACHE_HOME": str(cache)}
+
+
+def search(cache: Path, *args: str) -> tuple[str, str, dict]:
+    """(stdout, stderr, report) of one `gongwen search` process."""
+    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, "search", *args],
+                          cwd=REPO, env=environ(cache), capture_output=True, text=True,
+                          timeout=300)
+    printed, _, report = done.stdout.rpartition("\n\n")
+    return printed, done.stderr, json.loads(report)
+
+
+def records(cache: Path) -> list[Path]:
+    return sorted((cache / "gongwen-search" / "servers").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def served(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A real `gongwen serve` on index_dir; yields the cache folder holding its record."""
+    cache = tmp_path_factory.mktemp("cache")
+    proc = subprocess.Popen([sys.executable, "-m", "search_app.cli", "serve", "--index",
+                             str(index_dir), "--port", "0"], cwd=REPO, env=environ(cache),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if re.search(r"http://[\d.]+:\d+/", line):
+            break
+    else:
+        raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+    try:
+        yield cache
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    assert records(cache) == []  # the record goes with the server
+
+
+@pytest.mark.parametrize("args, shows", [
+    (("产业工人",), "【产业工人】"), (("技能竞赛 职工", "--json"), "<mark>职工</mark>"),
+    (("产业工人", "--sort", "date", "--type", "bulletin", "--body-only", "--within", "改革",
+      "--within", "职工"), "【产业工人】"),
+    (("没有这样的词语组合", "--json"), '"total": 0,')])
+def test_the_server_answers_as_the_local_search_does(served, index_dir, args, shows):
+    [record] = records(served)
+    asked, err, report = search(served, *args, "--index", str(index_dir))
+    assert (report["code"], report["heavy"], err) == (0, [], "")  # no whoosh, jieba, numpy
+    local, err, report = search(served, *args, "--index", str(index_dir), "--local")
+    assert (report["code"], report["local"], err) == (0, True, "")
+    assert asked == local and shows in asked
+    assert records(served) == [record]
+
+
+def test_a_query_the_server_refuses_gets_the_local_error(served, index_dir):
+    asked = search(served, "\"产业工人", "--index", str(index_dir))
+    local = search(served, "\"产业工人", "--index", str(index_dir), "--local")
+    assert asked[:2] == local[:2] and asked[2]["code"] == local[2]["code"] == 1
+    assert asked[1].startswith("错误：检索式有误：")
+
+
+def test_a_server_on_another_index_is_not_asked(served, index_dir, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    printed, err, report = search(served, "产业工人", "--index", str(copy))
+    assert (report["code"], report["local"], err) == (0, True, "")
+    assert printed == search(served, "产业工人", "--index", str(index_dir))[0]
+
+
+def write_record(cache: Path, index: Path, pid: int, port: int, token: str = "t") -> Path:
+    """A record as `serve` writes it, under the name serve gives it."""
+    from search_app.config import default_config
+    from search_app.running import _index_key, records_dir, settings_key
+
+    folder = records_dir()
+    assert folder == cache / "gongwen-search" / "servers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_index_key(index)}-{pid}.json"
+    path.write_text(json.dumps({"host": "127.0.0.1", "port": port, "pid": pid,
+                                "index": str(index.resolve()), "token": token,
+                                "settings": settings_key(default_config())}), encoding="utf-8")
+    return path
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_stale_records_fall_back_silently(index_dir, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = write_record(cache, index_dir, dead.pid, closed_port())  # a server killed -9
+    closed = write_record(cache, index_dir, os.getpid(), closed_port())  # alive, port closed
+    printed, err, report = search(cache, "产业工人", "--index", str(index_dir))
+    assert (report["code"], report["local"], err) == (0, True, "")
+    assert "【产业工人】" in printed
+    assert records(cache) == [closed]  # the dead server's record is removed, not the other
+    assert not gone.exists()
+
+
+class Impostor(http.server.BaseHTTPRequestHandler):
+    """Whatever took the port over: answers 200 with JSON, without the server's token."""
+
+    def do_GET(self) -> None:
+        body = json.dumps({"query": "x", "total": 999, "page": 1, "per_page": 10,
+                           "expansions": [], "facets": {}, "results": [], "missing": [],
+                           "suggestion": None, "any_words": None}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Gongwen-Server", "not-the-token")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_port_taken_over_by_another_program_is_not_believed(index_dir, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    with http.server.HTTPServer(("127.0.0.1", 0), Impostor) as impostor:
+        thread = threading.Thread(target=impostor.serve_forever, daemon=True)
+        thread.start()
+        try:
+            write_record(cache, index_dir, os.getpid(), impostor.server_address[1], "the-token")
+            printed, err, report = search(cache, "产业工人", "--json", "--index", str(index_dir))
+        finally:
+            impostor.shutdown()
+    assert (report["code"], report["local"], err) == (0, True, "")
+    assert json.loads(printed)["total"] != 999
+    assert printed == search(cache, "产业工人", "--json", "--local", "--index", str(index_dir))[0]
