@@ -6,14 +6,16 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 import click
 
-from index import PARSE_SECONDS, SORTS, IndexError_, QueryError, SearchResults
+from index import PARSE_SECONDS, SORTS, DocumentLinks, IndexError_, QueryError, SearchResults
 from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.model import DOC_TYPES, ParseError
+from ingest.model import DOC_TYPES, Document, ParseError
 from search_app.advanced_cli import advanced_args, advanced_options
 from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
@@ -326,10 +328,25 @@ def search(query: str, index_path: Path, as_json: bool, doc_type: str | None,
 @click.argument("doc_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（与 /api/documents 相同）。")
+@click.option("--local", is_flag=True,
+              help="不询问在同一索引上运行的 gongwen serve，在本进程中读取（结果相同）。")
 @base_url_option
 @domain_errors
-def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL) -> None:
+def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL,
+         local: bool = False) -> None:
     """gongwen show DOC_ID : one document's metadata and sections."""
+    # issue 14: a `gongwen serve` on this index answers; the citations and file links are
+    # made here, with this command's --base-url (the server's carry its own address)
+    answer = None if local else running.ask(index_path, "/api/documents/" + quote(doc_id, safe=""),
+                                            {}, default_config())
+    if answer is not None:
+        doc = Document.from_dict(answer)
+        if as_json:
+            links = {f.name: answer[f.name] for f in dataclass_fields(DocumentLinks)}
+            echo_json({**document_json(doc, base_url), **links})
+        else:
+            click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
+        return
     with opened_index(index_path) as index:
         doc = index.get_document(doc_id)
         from search_app.citations import with_links  # Flask's url_for: only for --json

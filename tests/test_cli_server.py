@@ -90,6 +90,34 @@ def test_the_server_answers_as_the_local_search_does(served, index_dir, args, sh
     assert records(served) == [record]
 
 
+def show(cache: Path, *args: str) -> tuple[str, str, dict]:
+    """(stdout, stderr, report) of one `gongwen show` process."""
+    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, "show", *args],
+                          cwd=REPO, env=environ(cache), capture_output=True, text=True,
+                          timeout=300)
+    printed, _, report = done.stdout.rpartition("\n\n")
+    return printed, done.stderr, json.loads(report)
+
+
+@pytest.mark.parametrize("args", [(), ("--json",), ("--json", "--base-url", "https://x.cn/gw/")])
+def test_show_through_the_server_prints_what_the_local_show_does(served, index_dir, bulletin_id,
+                                                                 args):
+    asked, err, report = show(served, bulletin_id, *args, "--index", str(index_dir))
+    assert (report["code"], report["heavy"], err) == (0, [], "")
+    local, err, report = show(served, bulletin_id, *args, "--index", str(index_dir), "--local")
+    assert (report["code"], report["local"], err) == (0, True, "")
+    assert asked == local and bulletin_id in asked
+    if args:  # the links the server found, the citations made with this command's address
+        assert {"related", "cited_by", "citation"} <= json.loads(asked).keys()
+        assert args[-1] != "https://x.cn/gw/" or "https://x.cn/gw/" in asked
+
+
+def test_show_of_an_unknown_document_is_the_local_error(served, index_dir):
+    asked = show(served, "no-such-doc/../x", "--index", str(index_dir))
+    assert asked[:2] == ("", "错误：索引中没有文档：no-such-doc/../x\n")
+    assert asked[2]["code"] == 1 and asked[2]["local"]
+
+
 def test_a_query_the_server_refuses_gets_the_local_error(served, index_dir):
     asked = search(served, "\"产业工人", "--index", str(index_dir))
     local = search(served, "\"产业工人", "--index", str(index_dir), "--local")
