@@ -148,13 +148,13 @@ def ask(index_path: Path, path: str, params: Mapping[str, Any],
     None when no server with config's answer-changing settings runs on the index, or none
     answers 200 with its token: the caller then searches locally (and reports errors itself).
     """
-    import http.client
-
     key = settings_key(config)
     url = f"{path}?{urlencode(params, doseq=True)}" if params else path
     for record in running_servers(index_path):
         if record.settings != key:
             continue
+        import http.client  # here: a search without a server does not pay for it
+
         conn = http.client.HTTPConnection(_connect_host(record.host), record.port,
                                           timeout=CONNECT_SECONDS)
         try:

@@ -168,8 +168,10 @@ def test_stale_records_fall_back_silently(index_dir, tmp_path, monkeypatch):
     assert not gone.exists()
 
 
-class Impostor(http.server.BaseHTTPRequestHandler):
-    """Whatever took the port over: answers 200 with JSON, without the server's token."""
+class StandIn(http.server.BaseHTTPRequestHandler):
+    """An HTTP server that answers every GET with 200, JSON of 999 results and a token."""
+
+    token = "not-the-token"
 
     def do_GET(self) -> None:
         body = json.dumps({"query": "x", "total": 999, "page": 1, "per_page": 10,
@@ -177,7 +179,7 @@ class Impostor(http.server.BaseHTTPRequestHandler):
                            "suggestion": None, "any_words": None}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("X-Gongwen-Server", "not-the-token")
+        self.send_header("X-Gongwen-Server", self.token)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -186,17 +188,34 @@ class Impostor(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_port_taken_over_by_another_program_is_not_believed(index_dir, tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    with http.server.HTTPServer(("127.0.0.1", 0), Impostor) as impostor:
-        thread = threading.Thread(target=impostor.serve_forever, daemon=True)
+def search_with_stand_in(cache: Path, index: Path, token: str, settings: str | None) -> dict:
+    """The --json search's answer while a stand-in answers with token at a record's port."""
+    handler = type("Handler", (StandIn,), {"token": token})
+    with http.server.HTTPServer(("127.0.0.1", 0), handler) as stand_in:
+        thread = threading.Thread(target=stand_in.serve_forever, daemon=True)
         thread.start()
         try:
-            write_record(cache, index_dir, os.getpid(), impostor.server_address[1], "the-token")
-            printed, err, report = search(cache, "产业工人", "--json", "--index", str(index_dir))
+            path = write_record(cache, index, os.getpid(), stand_in.server_address[1], "the-token")
+            if settings is not None:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                path.write_text(json.dumps({**record, "settings": settings}), encoding="utf-8")
+            printed, err, report = search(cache, "产业工人", "--json", "--index", str(index))
         finally:
-            impostor.shutdown()
-    assert (report["code"], report["local"], err) == (0, True, "")
-    assert json.loads(printed)["total"] != 999
-    assert printed == search(cache, "产业工人", "--json", "--local", "--index", str(index_dir))[0]
+            stand_in.shutdown()
+    assert (report["code"], err) == (0, "")
+    return json.loads(printed)
+
+
+def test_only_a_server_with_the_token_and_the_settings_is_believed(index_dir, tmp_path,
+                                                                   monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    local = search(cache, "产业工人", "--json", "--local", "--index", str(index_dir))[0]
+    assert json.loads(local)["total"] != 999
+    # a program that took the port over: answers, without the server's token
+    assert search_with_stand_in(cache, index_dir, "not-the-token", None) == json.loads(local)
+    # a server started with other settings (another PER_PAGE): its answer would differ
+    other = json.dumps({"PER_PAGE": "20"})
+    assert search_with_stand_in(cache, index_dir, "the-token", other) == json.loads(local)
+    # the control: the token and the settings match, so the stand-in is asked and believed
+    assert search_with_stand_in(cache, index_dir, "the-token", None)["total"] == 999
