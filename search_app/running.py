@@ -77,12 +77,7 @@ def announce(app: Flask, index_path: Path, host: str, port: int) -> ServerRecord
     token = secrets.token_hex(16)
     record = ServerRecord(host=host, port=port, pid=os.getpid(), index=str(index_path.resolve()),
                           settings=settings_key(app.config), token=token)
-
-    def stamp(response: Response) -> Response:
-        response.headers[TOKEN_HEADER] = token
-        return response
-
-    app.after_request(stamp)
+    stamp_answers(app, token)
     folder = records_dir()
     path = folder / f"{_index_key(index_path)}-{record.pid}.json"
     try:
@@ -95,6 +90,17 @@ def announce(app: Flask, index_path: Path, host: str, port: int) -> ServerRecord
     except OSError:
         return None
     return ServerRecord(**record.to_dict(), path=path)
+
+
+def stamp_answers(app: Flask, token: str) -> None:
+    """Send token with every answer of app (announce does it; a pre-fork server whose workers
+    build their own app calls it in each worker with the announced record's token)."""
+
+    def stamp(response: Response) -> Response:
+        response.headers[TOKEN_HEADER] = token
+        return response
+
+    app.after_request(stamp)
 
 
 def withdraw(record: ServerRecord | None) -> None:
