@@ -16,13 +16,13 @@ import click
 from index import PARSE_SECONDS, SORTS, DocumentLinks, IndexError_, QueryError, SearchResults
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, Document, ParseError
+from search_app import running
 from search_app.advanced_cli import advanced_args, advanced_options
 from search_app.citation import cite, document_json
 from search_app.cli_cite import BASE_URL, base_url_option, citation_output, write_export
 from search_app.config import default_config
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
-from search_app import running
 from search_app.params import ParamError, parse_search_args
 from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
                                 setup_server_logging)
