@@ -1,26 +1,32 @@
-"""One `gongwen search` from the shell, as a fresh process: wall and CPU time, against a baseline.
+"""One `gongwen search` from the shell, as a fresh process: wall and CPU time, against main's.
 
-Builds (or reuses, with --index DIR) an index of the bundled corpus, then runs the same search
-N times in turn in each of three fresh processes and prints median and p95 of the wall time
-and the median CPU time (user + system, which a busy machine inflates less):
+Builds (or reuses, with --index DIR) an index of the bundled corpus, starts a real
+`gongwen serve` on it, then runs the same search N times in turn in each of four fresh
+processes and prints median and p95 of the wall time and the median CPU time (user + system,
+which a busy machine inflates less):
 
 * ``python -c pass``: the interpreter alone, the floor;
-* ``eager`` (the baseline, the CLI before issue 14): Flask and waitress imported and jieba's
-  whole dictionary loaded (from jieba's marshal cache, as before), then the same command;
-* ``gongwen search``: the command as shipped (no Flask, the dictionary read on demand from
-  the cache in $XDG_CACHE_HOME/gongwen-search).
+* ``main (baseline)``: the command as main ships it (--baseline, default /work/old/main: a
+  checkout of main with its own .venv), on an index that checkout built, with its own cache;
+* ``search --local``: this branch's command, searching in its own process (the dictionary read
+  on demand from the cache in $XDG_CACHE_HOME/gongwen-search);
+* ``search (serve)``: the same command while `gongwen serve` runs on the index: it asks the
+  server (search_app/running.py) and imports neither whoosh, jieba nor numpy.
 
-The runs alternate, so a machine that gets busier slows all three alike. The first search
-with an empty cache folder (which writes the cache) is timed once, apart; the baseline's
-output must equal the command's. Python's bytecode is written and reused (as for an installed
-package) even where PYTHONDONTWRITEBYTECODE is set.
+The runs alternate, so a machine that gets busier slows all four alike. The first search
+with an empty cache folder (which writes the cache) is timed once, apart. The local and the
+served answers must be identical; main's must be too (a difference is reported). Python's
+bytecode is written and reused (as for an installed package) even where
+PYTHONDONTWRITEBYTECODE is set.
 
     python -m benchmarks.cli_search [--runs 15] [--index DIR] [--query 产业工人]
+        [--baseline /work/old/main] [--baseline-index DIR]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,25 +36,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
-
-EAGER = ("import waitress, search_app.store as s; import search_app.cli as c; "
-         "s.prepare_analysis(); c.main()")
+MAIN = Path("/work/old/main")
 
 
-def commands(index: Path, query: str) -> dict[str, list[str]]:
-    """The three commands timed, by name."""
-    args = ["search", query, "--index", str(index)]
-    return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "eager (baseline)": [sys.executable, "-c", EAGER, *args],
-        "gongwen search": [sys.executable, "-m", "search_app.cli", *args],
-    }
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
+def timed(cmd: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, float, bytes]:
     """(wall seconds, CPU seconds of the process, stdout) of one fresh process."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     out, err = proc.stdout.read(), proc.stderr.read()
@@ -56,7 +50,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
     wall = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])}… failed: {err.decode(errors='replace')[-500:]}")
+        raise SystemExit(f"{' '.join(cmd[:4])}… failed: {err.decode(errors='replace')[-500:]}")
     return wall, usage.ru_utime + usage.ru_stime, out
 
 
@@ -65,12 +59,32 @@ def p95(values: list[float]) -> float:
         else values[0]
 
 
-def build_index(work: Path) -> Path:
-    index = work / "index"
-    subprocess.run([sys.executable, "-m", "search_app.cli", "ingest", str(CORPUS),
-                    "--index", str(index), "-q"], cwd=REPO, check=True,
+def build_index(python: str, repo: Path, index: Path, env: dict[str, str]) -> Path:
+    subprocess.run([python, "-m", "search_app.cli", "ingest", str(repo / "corpus"),
+                    "--index", str(index), "-q"], cwd=repo, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     return index
+
+
+class Serve:
+    """`gongwen serve` on index on a free port, stopped on exit."""
+
+    def __init__(self, index: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "search_app.cli", "serve", "--index",
+                                      str(index), "--port", "0"], cwd=REPO, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+
+    def __enter__(self) -> Serve:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if re.search(r"http://\S+:\d+/", line):
+                return self
+        raise SystemExit("gongwen serve did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
 
 
 def main() -> None:
@@ -78,38 +92,61 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
     ap.add_argument("--index", type=Path, help="an existing index (default: build one of corpus/)")
     ap.add_argument("--query", default="产业工人")
+    ap.add_argument("--baseline", type=Path, default=MAIN,
+                    help="a checkout of main with its own .venv (default /work/old/main)")
+    ap.add_argument("--baseline-index", type=Path,
+                    help="an index the baseline can open (default: it builds one of its corpus/)")
     opts = ap.parse_args()
+    base_python = opts.baseline / ".venv" / "bin" / "python"
+    if not base_python.is_file():
+        raise SystemExit(f"no baseline at {opts.baseline} (a checkout of main with .venv)")
     with tempfile.TemporaryDirectory(prefix="cli-search-") as tmp:
         work = Path(tmp)
-        index = opts.index or build_index(work)
-        cache = work / "cache"
-        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+        base_env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache-main")}
         # Bytecode is written and reused, as for an installed package; without it every run
         # compiles the project's modules again (this machine's shells set the variable).
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        cmds = commands(index, opts.query)
-        cold_wall, cold_cpu, first = timed(cmds["gongwen search"], env)
+        for e in (env, base_env):
+            e.pop("PYTHONDONTWRITEBYTECODE", None)
+        index = opts.index or build_index(sys.executable, REPO, work / "index", env)
+        base_index = opts.baseline_index or build_index(str(base_python), opts.baseline,
+                                                        work / "index-main", base_env)
+        args = ["search", opts.query]
+        ours = [sys.executable, "-m", "search_app.cli", *args, "--index", str(index)]
+        cmds = {"python -c pass": ([sys.executable, "-c", "pass"], env, REPO),
+                "main (baseline)": ([str(base_python), "-m", "search_app.cli", *args,
+                                     "--index", str(base_index)], base_env, opts.baseline),
+                "search --local": ([*ours, "--local"], env, REPO),
+                "search (serve)": (ours, env, REPO)}
+        cold_wall, cold_cpu, local_out = timed(*cmds["search --local"])
         print(f"first search, empty cache folder (writes the cache): "
               f"wall {cold_wall:.3f} s, CPU {cold_cpu:.3f} s")
-        eager_out = timed(cmds["eager (baseline)"], env)[2]
-        if eager_out != first:
-            raise SystemExit("the baseline and gongwen search print different results")
+        timed(*cmds["main (baseline)"])  # its cache too
         walls: dict[str, list[float]] = {name: [] for name in cmds}
         cpus: dict[str, list[float]] = {name: [] for name in cmds}
-        for _ in range(opts.runs):
-            for name, cmd in cmds.items():
-                wall, cpu, _ = timed(cmd, env)
-                walls[name].append(wall)
-                cpus[name].append(cpu)
-        print(f"{opts.runs} runs each, query {opts.query!r}, index {index}")
+        outs: dict[str, bytes] = {}
+        with Serve(index, env):
+            for _ in range(opts.runs):
+                for name, cmd in cmds.items():
+                    wall, cpu, outs[name] = timed(*cmd)
+                    walls[name].append(wall)
+                    cpus[name].append(cpu)
+        if outs["search (serve)"] != local_out or outs["search --local"] != local_out:
+            raise SystemExit("the served and the local search print different results")
+        if outs["main (baseline)"] != local_out:
+            print("note: main prints a different answer to this query")
+        load = os.getloadavg()[0]
+        print(f"{opts.runs} runs each, query {opts.query!r}, index {index}, "
+              f"load average {load:.1f}")
         print(f"{'command':<20} {'wall p50':>9} {'wall p95':>9} {'CPU p50':>9}")
         for name in cmds:
             print(f"{name:<20} {statistics.median(walls[name]):>8.3f}s {p95(walls[name]):>8.3f}s "
                   f"{statistics.median(cpus[name]):>8.3f}s")
-        base, new = "eager (baseline)", "gongwen search"
-        print(f"gongwen search / baseline: wall p50 "
-              f"{statistics.median(walls[new]) / statistics.median(walls[base]):.2f}×, "
-              f"CPU p50 {statistics.median(cpus[new]) / statistics.median(cpus[base]):.2f}×")
+        base = "main (baseline)"
+        for new in ("search --local", "search (serve)"):
+            print(f"{new} / main: wall p50 "
+                  f"{statistics.median(walls[new]) / statistics.median(walls[base]):.2f}×, "
+                  f"CPU p50 {statistics.median(cpus[new]) / statistics.median(cpus[base]):.2f}×")
 
 
 if __name__ == "__main__":

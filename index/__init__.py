@@ -7,12 +7,6 @@ segments), search/ (query to hits); at the top what both share: types, schema, l
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from index.analysis import setup_analysis
-from index.layout import is_index
-from index.originals import original_file
-from index.search.ranking import RankParams
-from index.search.similar import SAME_TEXT, jaccard, shingles
-from index.store import Index, create_index, open_index
 from index.types import (FACET_FILTERS, SCOPES, SORTS, DocumentHit, IndexError_,
                          IndexVersionError, PassageHit, QueryError, SearchRequest, SearchResults)
 from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry, IssueNeighbours,
@@ -21,9 +15,15 @@ from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry,
 from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # issue 12
 from index.types import PARSE_SECONDS
 from index.types import MissingIdentifier, Offer  # issue 13
-from index.write.merge import by_record_count, tiered
 
 if TYPE_CHECKING:
+    from index.analysis import setup_analysis
+    from index.layout import is_index
+    from index.originals import original_file
+    from index.search.ranking import RankParams
+    from index.search.similar import SAME_TEXT, jaccard, shingles
+    from index.store import Index, create_index, open_index
+    from index.write.merge import by_record_count, tiered
     from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
     from index.write.sync import Failure, SyncReport, sync_paths
 
@@ -31,7 +31,14 @@ if TYPE_CHECKING:
 # from the shell does not need it.
 _LAZY = {**dict.fromkeys(("OptimizeReport", "optimize_index", "segment_sizes"),
                          "index.write.optimize"),
-         **dict.fromkeys(("Failure", "SyncReport", "sync_paths"), "index.write.sync")}
+         **dict.fromkeys(("Failure", "SyncReport", "sync_paths"), "index.write.sync"),
+         # issue 14: whoosh, jieba and numpy too, so that `gongwen search` answered by a
+         # running server imports none of them (the types above are plain dataclasses)
+         "setup_analysis": "index.analysis", "is_index": "index.layout",
+         "original_file": "index.originals", "RankParams": "index.search.ranking",
+         **dict.fromkeys(("SAME_TEXT", "jaccard", "shingles"), "index.search.similar"),
+         **dict.fromkeys(("Index", "create_index", "open_index"), "index.store"),
+         **dict.fromkeys(("by_record_count", "tiered"), "index.write.merge")}
 
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",

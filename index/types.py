@@ -64,6 +64,10 @@ class MissingIdentifier:
         return {"kind": self.kind, "text": self.text, "message": self.message,
                 "nearest": list(self.nearest)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MissingIdentifier:
+        return cls(d["kind"], d["text"], d["message"], tuple(d["nearest"]))
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -74,6 +78,10 @@ class Offer:
 
     def to_dict(self) -> dict[str, Any]:
         return {"q": self.q, "total": self.total}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Offer | None:
+        return None if d is None else cls(d["q"], d["total"])
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,10 @@ class PassageHit:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "html": self.html, "text": self.text, "page": self.page,
                 "section": self.section, "score": round(self.score, 4), "ocr": self.ocr}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PassageHit:
+        return cls(d["id"], d["html"], d["text"], d["page"], d["section"], d["score"], d["ocr"])
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,14 @@ class DocumentHit:
                 "passages": [p.to_dict() for p in self.passages], "same_as": self.same_as,
                 "attachment_label": self.attachment_label}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentHit:
+        return cls(d["doc_id"], d["title"], d["title_html"], d["doc_type"], d["kind"],
+                   dt.date.fromisoformat(d["date"]) if d["date"] else None, d["issuer"],
+                   d["doc_number"], d["issue"], d["sample"], d["score"],
+                   tuple(PassageHit.from_dict(p) for p in d["passages"]), d["same_as"],
+                   d["attachment_label"])
+
 
 @dataclass(frozen=True)
 class SearchResults:
@@ -138,6 +158,14 @@ class SearchResults:
                 "missing": [m.to_dict() for m in self.missing],
                 "suggestion": self.suggestion.to_dict() if self.suggestion else None,
                 "any_words": self.any_words.to_dict() if self.any_words else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SearchResults:
+        """The results to_dict() gave (a running server's answer, issue 14)."""
+        return cls(d["query"], d["total"], d["page"], d["per_page"],
+                   tuple(DocumentHit.from_dict(h) for h in d["results"]), tuple(d["expansions"]),
+                   d["facets"], tuple(MissingIdentifier.from_dict(m) for m in d["missing"]),
+                   Offer.from_dict(d["suggestion"]), Offer.from_dict(d["any_words"]))
 
 
 # -- the archive: series of issues and the measures catalogue (issue 12) ---------------------

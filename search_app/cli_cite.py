@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from index import Index, SearchRequest
+from index import SearchRequest
 from search_app import export
 from search_app.citation import cite
+
+if TYPE_CHECKING:  # issue 14: the index's modules load when a search runs here
+    from index import Index
 
 BASE_URL = "http://127.0.0.1:5000/"  # where `gongwen serve` listens by default
 BASE_HELP = ("引文中链接所用的网站地址（gongwen serve 对外的地址）。"

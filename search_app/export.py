@@ -5,13 +5,16 @@ import csv
 import dataclasses
 import io
 from collections.abc import Iterator
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from index import DocumentHit, Index, SearchRequest
+from index import DocumentHit, SearchRequest
 from ingest.model import Document, Passage
 from search_app.citation import Citation, cite
 from search_app.permalinks import document_url
 from search_app.present import type_label
+
+if TYPE_CHECKING:  # issue 14: the index's modules load when a search runs here
+    from index import Index
 
 COLUMNS = ("标题", "类型", "发文机关", "发文字号", "日期", "期号", "链接", "最佳段落")
 MAX_ROWS = 1000  # a result list exports at most this many documents, best first

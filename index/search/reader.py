@@ -21,7 +21,6 @@ from index.schema import check_version, doc_numbers
 from index.search import archive
 from index.search.links import MAX_CITED_BY, Documents, cited_by, resolve_citations
 from index.search.ranking import RankParams
-from index.search.related import related
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
 from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry, IssueNeighbours,
                          MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
@@ -135,6 +134,9 @@ class IndexReader:
 
     def document_links(self, doc: Document, cited_by_limit: int = MAX_CITED_BY) -> DocumentLinks:
         """Issue 12: doc's 《title》s resolved (None: 未收录), who cites it, related documents."""
+        # jieba.analyse and its part-of-speech model: only a document's page needs them
+        from index.search.related import related
+
         docs = Documents(self._searcher())
         try:
             citations = resolve_citations(docs, doc)
