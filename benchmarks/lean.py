@@ -18,8 +18,9 @@ first N, and keeps the questions with a judged article among them):
   asking the questions, for each configuration `gongwen serve --help` offers;
 * memory: the server's whole tree (RSS and PSS summed) at start, after the questions, after
   the 8- and 32-client loads;
-* cli: `gongwen search QUESTION --index DIR`, median wall of --cli-runs runs, without and with
-  a `gongwen serve` running on the index.
+* cli: `gongwen search QUESTION --index DIR`, median wall of --cli-runs runs (after one not
+  counted), without and with a `gongwen serve` running on the index (and with `--local` when
+  the option exists).
 
     python -m benchmarks.lean                          # everything (about 10 minutes, quiet machine)
     python -m benchmarks.lean --limit 300 --questions 20 --seconds 2   # the slice the test runs
@@ -167,14 +168,13 @@ def keywords(ours, peer: fts5_peer.Peer, pairs: list[tuple[str, str]]) -> dict:
 
 
 def serve_configs() -> dict[str, list[str]]:
-    """The server configurations `gongwen serve --help` offers: waitress threads (the
-    default) and, where the option exists, pre-fork workers (one per core)."""
+    """The server configurations `gongwen serve --help` offers: its defaults and, where
+    `--workers` exists (pre-fork processes), one worker as the single-process baseline."""
     help_text = subprocess.run([*gongwen_cmd(), "serve", "--help"], capture_output=True,
                                text=True, cwd=REPO).stdout
     configs = {"gongwen serve (defaults)": []}
-    if "--workers" in help_text:
-        cores = os.cpu_count() or 2
-        configs[f"gongwen serve --workers {cores}"] = ["--workers", str(cores)]
+    if "--workers" in help_text:  # the pre-fork mode: also one process, as before it
+        configs["gongwen serve --workers 1"] = ["--workers", "1"]
     return configs
 
 
@@ -234,13 +234,17 @@ def cli_times(index_path: Path, question: str, runs: int, work: Path) -> dict:
     command = [*gongwen_cmd(), "search", question, "--index", str(index_path)]
     help_text = subprocess.run([*gongwen_cmd(), "search", "--help"], capture_output=True,
                                text=True, cwd=REPO).stdout
-    out: dict = {"options": sorted(set(re.findall(r"--[\w-]*serve[\w-]*", help_text)))}
+    local = "--local" in help_text  # forces the local path when a server is running
+    out: dict = {}
     median, walls, _ = lean_probes.median_wall(command, REPO, runs)
     out["no server"] = {"median": median, "walls": walls}
     server = Server(index_path, [], work / "serve-cli.log")
     try:
         median, walls, _ = lean_probes.median_wall(command, REPO, runs)
         out["server running"] = {"median": median, "walls": walls}
+        if local:
+            median, walls, _ = lean_probes.median_wall([*command, "--local"], REPO, runs)
+            out["server running, --local"] = {"median": median, "walls": walls}
     finally:
         server.stop()
     return out
@@ -280,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         source = write_source(records, work / "stard.jsonl")
         if "tokenize" in rows:
             done = subprocess.run([sys.executable, "-m", "benchmarks.lean_tokens", str(source)],
-                                  cwd=REPO, capture_output=True, text=True, check=True)
+                                  cwd=REPO, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"分词计时失败：{done.stderr.strip().splitlines()[-1:]}")
             figures["tokenize"] = json.loads(done.stdout)
         figures["build"] = build_both(source, work)
         figures["size"] = {"gongwen": lean_probes.folder_bytes(work / "index"),
@@ -295,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["cli"] = cli_times(work / "index", next(iter(qs.queries.values())),
                                        args.cli_runs, work)
         figures["load_average_end"] = os.getloadavg()[0]
+    except (RuntimeError, OSError) as e:  # a server that did not start, a failed command
+        raise SystemExit(f"错误：{e}") from e
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
