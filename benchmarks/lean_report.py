@@ -38,9 +38,9 @@ def lines(f: dict) -> list[Line]:
     if tok:
         for name, e in tok["engines"].items():
             out.append(Line("tokenize", name, f"{e['seconds']:.1f} s, {what_note(e)}"))
-        if "rjieba_differs" in tok:
-            out.append(Line("tokenize", "rjieba ≠ jieba precise (texts)",
-                            f"{tok['rjieba_differs']} of {tok['texts']}"))
+        for mode, d in tok.get("rjieba_differs", {}).items():
+            out.append(Line("tokenize", f"texts rjieba ≠ jieba, {mode}",
+                            f"{d['texts']} of {tok['texts']}"))
     b = f.get("build", {})
     if b.get("reused"):
         out.append(Line("build", "full build", "reused (--work)"))

@@ -41,10 +41,13 @@ def _rjieba() -> object | None:
     return rjieba
 
 
-def _time(cut: Callable[[str], list[str]], texts: list[str]) -> tuple[float, list[list[str]]]:
+def _time(cut: Callable[[str], list[str]], texts: list[str]) -> tuple[float, int, list[str]]:
+    """Seconds to cut every text, the tokens, and each text's tokens joined by NUL (compact:
+    one string per text instead of millions of token objects held at once)."""
     start = time.perf_counter()
     out = [cut(t) for t in texts]
-    return time.perf_counter() - start, out
+    seconds = time.perf_counter() - start
+    return seconds, sum(map(len, out)), ["\0".join(tokens) for tokens in out]
 
 
 def measure(source: Path) -> dict:
@@ -62,21 +65,26 @@ def measure(source: Path) -> dict:
             "jieba cut (precise)": lambda t: list(jieba.cut(t))}
     rj = _rjieba()
     if rj is not None:
+        runs["rjieba cut_for_search"] = lambda t: rj.cut_for_search(t)
         runs["rjieba cut (precise)"] = lambda t: rj.cut(t)
     cuts = {}
     for name, cut in runs.items():
-        seconds, cuts[name] = _time(cut, texts)
-        n = sum(map(len, cuts[name]))
+        seconds, n, cuts[name] = _time(cut, texts)
         result["engines"][name] = {"seconds": seconds, "tokens": n, "per_second": n / seconds}
-    if rj is not None:
-        ours, theirs = cuts["jieba cut (precise)"], cuts["rjieba cut (precise)"]
-        differ = [k for k in range(len(texts)) if ours[k] != theirs[k]]
-        result["rjieba_differs"] = len(differ)
-        result["rjieba_examples"] = [_first_difference(ours[k], theirs[k]) for k in differ[:3]]
+    if rj is not None:  # texts whose tokens differ, mode by mode, and the first few places
+        result["rjieba_differs"] = {}
+        for mode in ("cut_for_search", "cut (precise)"):
+            ours, theirs = cuts[f"jieba {mode}" + (" (the peer)" if mode == "cut_for_search"
+                                                    else "")], cuts[f"rjieba {mode}"]
+            differ = [k for k in range(len(texts)) if ours[k] != theirs[k]]
+            result["rjieba_differs"][mode] = {
+                "texts": len(differ),
+                "examples": [_first_difference(ours[k], theirs[k]) for k in differ[:3]]}
     return result
 
 
-def _first_difference(a: list[str], b: list[str]) -> str:
+def _first_difference(joined_a: str, joined_b: str) -> str:
+    a, b = joined_a.split("\0"), joined_b.split("\0")
     k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return f"jieba {'/'.join(a[k:k + 4])} | rjieba {'/'.join(b[k:k + 4])}"
 
