@@ -12,8 +12,8 @@ import pytest
 
 from render import DATA, REPO
 
-pytestmark = pytest.mark.skipif(not (DATA / "stard_statutes" / "corpus.jsonl.gz").is_file(),
-                                reason="../shared/data/stard_statutes is not beside the repository")
+needs_stard = pytest.mark.skipif(not (DATA / "stard_statutes" / "corpus.jsonl.gz").is_file(),
+                                 reason="../shared/data/stard_statutes is not beside the repository")
 
 MURDER = "中华人民共和国刑法||第二百三十二条"  # 故意杀人的，处死刑…: article 256 of the file
 
@@ -29,6 +29,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, Path]:
     return proc.stdout, json.loads((work / "figures.json").read_text(encoding="utf-8")), work
 
 
+@needs_stard
 def test_every_row_is_printed_with_its_floor(run: tuple[str, dict, Path]) -> None:
     out, figures, _ = run
     lines = out.splitlines()
@@ -55,6 +56,7 @@ def test_every_row_is_printed_with_its_floor(run: tuple[str, dict, Path]) -> Non
     assert figures["keywords"]["queries"] == 200
 
 
+@needs_stard
 def test_the_peer_answers_what_gongwen_answers(run: tuple[str, dict, Path]) -> None:
     _, figures, work = run
     keywords = figures["keywords"]
@@ -81,3 +83,15 @@ def test_the_peer_answers_what_gongwen_answers(run: tuple[str, dict, Path]) -> N
     with open_index(work / "index") as ix:
         found = ix.search(SearchRequest(q="故意 杀人", passages_per_doc=0, expand=False))
         assert MURDER in [h.doc_id for h in found.hits]
+
+
+def test_a_build_is_measured_over_its_whole_process_tree(tmp_path: Path) -> None:
+    from benchmarks import lean_probes
+
+    # the parent holds little; its child holds 300 MB: the peak is the tree's, not the parent's
+    child = "import time; b = bytearray(300_000_000); time.sleep(1)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    run = lean_probes.run_tree([sys.executable, "-c", parent], tmp_path)
+    assert run.returncode == 0 and run.processes == 2
+    assert 300e6 < run.peak_rss < 400e6
+    assert run.wall >= 1.0
