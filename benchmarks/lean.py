@@ -22,7 +22,7 @@ first N, and keeps the questions with a judged article among them):
   counted), without and with a `gongwen serve` running on the index (and with `--local` when
   the option exists).
 
-    python -m benchmarks.lean                          # everything (about 10 minutes, quiet machine)
+    python -m benchmarks.lean          # everything: 21 minutes on the shared 2-core machine (load 14-20)
     python -m benchmarks.lean --limit 300 --questions 20 --seconds 2   # the slice the test runs
     python -m benchmarks.lean --only build,size --json figures.json
 """
@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -143,7 +144,8 @@ def in_process(index_path: Path, db: Path, qs: datasets.QuestionSet,
     return out
 
 
-def keywords(ours, peer: fts5_peer.Peer, pairs: list[tuple[str, str]]) -> dict:
+def keywords(ours: Callable[..., list[str]], peer: fts5_peer.Peer,
+             pairs: list[tuple[str, str]]) -> dict:
     """The AND queries, interleaved: latencies, and how often the two agree."""
     from index import SearchRequest
 
@@ -208,6 +210,7 @@ def served(index_path: Path, questions: list[str], args: argparse.Namespace,
     for name, extra in serve_configs().items():
         server = Server(index_path, extra, work / f"serve-{len(out)}.log")
         try:
+            lean_probes.settle(server.proc.pid)
             fig: dict = {"memory": {"start": _mem(server)}}
             times = one_client(server.url, questions)
             fig["one_client"] = {"p50": metrics.percentile(times, 50),

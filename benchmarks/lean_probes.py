@@ -75,6 +75,21 @@ def run_tree(command: list[str], cwd: Path, env: dict[str, str] | None = None) -
     return TreeRun(wall, peak[1], peak[0], proc.returncode, output)
 
 
+def settle(pid: int, seconds: float = 10.0) -> int:
+    """Wait until PID's tree keeps the same processes for half a second (a pre-fork server
+    prints its address before its workers are up); return how many there are."""
+    deadline = time.monotonic() + seconds
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = len(_tree(psutil.Process(pid)))
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 0.5:
+            break
+        time.sleep(0.1)
+    return last
+
+
 def tree_memory(pid: int) -> TreeMemory:
     """A running process tree's resident memory now (RSS and PSS, summed)."""
     rss = pss = alive = 0
