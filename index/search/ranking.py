@@ -30,6 +30,7 @@ from index.search.query import (DOC_PAIRS, FUNCTION_WORDS, QUESTION_WORDS, Claus
 from index.search.scoring import Corpus, FieldWeight, bm25f, idf
 
 IDENT_BOOST = 1000.0  # a document that is the identifier asked for outranks everything else
+SCORE_ALL = 0.25  # a query matching more than this share of the records scores them all
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,12 @@ def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
 
 # -- scoring -------------------------------------------------------------------------------
 
-def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams) -> np.ndarray:
-    """BM25F of the jieba words plus BM25F of the bigrams, for every record."""
+def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams,
+                within: np.ndarray | None = None) -> np.ndarray:
+    """BM25F of the jieba words plus BM25F of the bigrams, for every record (``within``: for
+    the records of that mask only, 0 elsewhere)."""
+    if within is not None and np.count_nonzero(within) > SCORE_ALL * corpus.size:
+        within = None  # most records: filtering the postings would cost more than it saves
     out = np.zeros(corpus.size, dtype=np.float32)
     for weight, terms, k1, (title, body) in (
             (params.words_weight, plan.words, params.k1_words, ("title", "body")),
@@ -220,11 +225,17 @@ def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams) -> np.ndarray:
             continue
         part = np.zeros(corpus.size, dtype=np.float32)
         bm25f(corpus, (FieldWeight(title, params.title_weight, params.b_title),
-                       FieldWeight(body, 1.0, params.b_body)), terms, k1, part)
+                       FieldWeight(body, 1.0, params.b_body)), terms, k1, part, within)
         out += weight * part
     if params.citation_weight:
-        out *= 1.0 + params.citation_weight * np.log1p(citation_counts(corpus))
+        out *= _prior(corpus, params.citation_weight)
     return out
+
+
+def _prior(corpus: Corpus, weight: float) -> np.ndarray:
+    """The citation prior's factor per record (per searcher, not per query)."""
+    return corpus.cached(("\x00prior", weight),
+                         lambda: 1.0 + weight * np.log1p(citation_counts(corpus)), keep=True)
 
 
 class TextFeatures:
