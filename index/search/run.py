@@ -219,16 +219,20 @@ def _facets(corpus: Corpus, unfaceted: np.ndarray,
             chosen: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
     """Counts per value of each facet, under every filter but that facet's own choices."""
     out = {}
+    everywhere = np.flatnonzero(unfaceted)  # the records of a facet no other choice narrows
     for name, field_name in FACETS.items():
         if field_name not in corpus.searcher.schema:
             continue
-        mask = unfaceted.copy()
-        for other, keep in chosen.items():
-            if other != name:
-                mask &= keep
+        rows = everywhere
+        if any(other != name for other in chosen):
+            mask = unfaceted.copy()
+            for other, keep in chosen.items():
+                if other != name:
+                    mask &= keep
+            rows = np.flatnonzero(mask)
         codes, labels = corpus.codes(field_name)
-        counts = np.bincount(codes[np.flatnonzero(mask)], minlength=len(labels))
-        ranked = sorted(((labels[i], int(c)) for i, c in enumerate(counts) if c),
+        counts = np.bincount(codes[rows], minlength=len(labels))
+        ranked = sorted(((labels[i], int(counts[i])) for i in np.flatnonzero(counts)),
                         key=lambda kv: (-kv[1], kv[0]))
         out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
     return out
