@@ -231,7 +231,10 @@ def _facets(corpus: Corpus, unfaceted: np.ndarray,
                     mask &= keep
             rows = np.flatnonzero(mask)
         codes, labels = corpus.codes(field_name)
-        counts = np.bincount(codes[rows], minlength=len(labels))
+        if len(labels) == 1:  # one value (or none) in the whole index: no pass over the codes
+            counts = np.array([len(rows)])
+        else:
+            counts = np.bincount(codes[rows], minlength=len(labels))
         ranked = sorted(((labels[i], int(counts[i])) for i in np.flatnonzero(counts)),
                         key=lambda kv: (-kv[1], kv[0]))
         out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
