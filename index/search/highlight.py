@@ -36,7 +36,8 @@ class Pattern:
     piece: int = 0  # which piece of it (pieces are marked where another is near)
 
 
-def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Pattern]:
+def patterns(schema: Schema, parsed: ParsedQuery, words_field: str,
+             memo: dict[tuple[str, str], tuple[str, ...]] | None = None) -> list[Pattern]:
     """What to look for, mirroring how query.py searched each clause.
 
     A unit (and each of its alternatives) is highlighted where its jieba words occur, or
@@ -46,9 +47,16 @@ def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Patt
     is a common word (see :func:`meaningful`).
     """
     out: list[Pattern] = []
+    memo = {} if memo is None else memo  # (field, text) → tokens: shared by title and body
+
+    def toks(field: str, text: str) -> tuple[str, ...]:
+        got = memo.get((field, text))
+        if got is None:
+            got = memo[(field, text)] = tuple(tokens(schema, field, text))
+        return got
 
     def bigram(text: str, prefix_ok: bool, group: int = -1, piece: int = 0) -> None:
-        seq = tuple(tokens(schema, "body_bg", text))
+        seq = toks("body_bg", text)
         if seq:
             out.append(Pattern(True, seq, prefix_ok and len(seq) == 1 and is_cjk_char(seq[0]),
                                "".join(normalize_text(text).split()), group, piece))
@@ -74,7 +82,7 @@ def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Patt
                     several = sum(len(w) > 1 for w in u.words) > 1
                     group = len(out) if whole and several else clause
                     for i, w in enumerate(u.words):
-                        seq = tuple(tokens(schema, words_field, w))
+                        seq = toks(words_field, w)
                         if seq:
                             out.append(Pattern(False, seq, surface="".join(seq), group=group,
                                                piece=i if whole else k))
@@ -247,8 +255,9 @@ class Highlighter:
 
     def __init__(self, schema: Schema, parsed: ParsedQuery) -> None:
         self.schema = schema
-        self._passage = split_patterns(patterns(schema, parsed, "body"))
-        self._title = split_patterns(patterns(schema, parsed, "title"))
+        memo: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._passage = split_patterns(patterns(schema, parsed, "body", memo))
+        self._title = split_patterns(patterns(schema, parsed, "title", memo))
 
     def passage(self, text: str, fragment: bool = False, norm: str | None = None) -> str:
         """A passage as escaped HTML with <mark>; a fragment around the matches if asked.

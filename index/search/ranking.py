@@ -183,15 +183,15 @@ def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
             whole[group] = got if group not in whole else whole[group] & got
         mask &= np.logical_or.reduce(list(whole.values()))
     elif plan.units:
-        counts = np.zeros(corpus.size, dtype=np.int32)
-        for unit, prefix_ok in plan.units:
-            counts += unit_mask(corpus, schema, unit, prefix_ok)
         need = len(plan.units)
         if plan.question:  # some units, and (see run_search) any scored term
             need = math.ceil(params.min_match * len(plan.units))
         if plan.any_units:
             need = 1
-        if need:
+        if need:  # (a question needing none skips a pass per word and bigram of it)
+            counts = np.zeros(corpus.size, dtype=np.int32)
+            for unit, prefix_ok in plan.units:
+                counts += unit_mask(corpus, schema, unit, prefix_ok)
             mask &= counts >= need
     for c in plan.phrases:
         q = phrase_query(schema, c.text, DOC_PAIRS)
