@@ -410,28 +410,37 @@ def bm25f(corpus: Corpus, fields: Iterable[FieldWeight], terms: dict[str, float]
     fields = tuple(fields)
     docs = corpus.docs
     norms = [_norm(corpus, fw) for fw in fields]
+    every_record_a_doc = corpus.n_docs == corpus.size  # nothing deleted, no other records
     acc = np.zeros(corpus.size, dtype=np.float32)  # pseudo-frequency, reset after each term
     seen = np.zeros(corpus.size, dtype=bool)
     for term, qweight in terms.items():
-        union = []
+        parts = []
         for fw, norm in zip(fields, norms):
             ids, tf = corpus.postings(fw.field, term)
             if within is not None and len(ids):
                 keep = within[ids]
                 ids, tf = ids[keep], tf[keep]
             if len(ids):
+                parts.append((ids, tf, norm))
+        if not parts:
+            continue
+        if len(parts) == 1:  # in one field only: nothing to add up across fields
+            ids, tf, norm = parts[0]
+            tfn = tf * norm[ids]
+        else:
+            union = []
+            for ids, tf, norm in parts:
                 acc[ids] += tf * norm[ids]  # ids are unique within a field
                 new = ids[~seen[ids]]
                 seen[new] = True
                 union.append(new)
-        if not union:
-            continue
-        ids = union[0] if len(union) == 1 else np.concatenate(union)
-        tfn = acc[ids]
-        acc[ids] = 0.0
-        seen[ids] = False
-        keep = docs[ids]
-        ids, tfn = ids[keep], tfn[keep]
+            ids = np.concatenate(union)
+            tfn = acc[ids]
+            acc[ids] = 0.0
+            seen[ids] = False
+        if not every_record_a_doc:
+            keep = docs[ids]
+            ids, tfn = ids[keep], tfn[keep]
         if len(ids):
             df = len(ids) if within is None else doc_frequency(corpus, fields, term)
             w = qweight * idf(corpus.n_docs, df)
