@@ -275,25 +275,27 @@ class TextFeatures:
     def _window(self, text: str) -> float:
         if not self.params.window_weight:
             return 0.0
+        terms, width = self.terms, self.params.window_chars  # locals: this loop is hot
         hits = []
-        for b in self.terms:
+        for b in terms:
             i = text.find(b)
             while i >= 0:
                 hits.append((i, b))
                 i = text.find(b, i + 1)
         hits.sort()
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = dict.fromkeys(terms, 0)
         best = cur = 0.0
         lo = 0
         for pos, b in hits:
-            seen[b] = seen.get(b, 0) + 1
-            cur += self.terms[b] if seen[b] == 1 else 0.0
-            while hits[lo][0] < pos - self.params.window_chars:
+            seen[b] += 1
+            cur += terms[b] if seen[b] == 1 else 0.0
+            while hits[lo][0] < pos - width:
                 old = hits[lo][1]
                 seen[old] -= 1
-                cur -= self.terms[old] if seen[old] == 0 else 0.0
+                cur -= terms[old] if seen[old] == 0 else 0.0
                 lo += 1
-            best = max(best, cur)
+            if cur > best:
+                best = cur
         return best / self.total
 
 
