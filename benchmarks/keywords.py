@@ -4,11 +4,12 @@
   from pairs of words that occur together in one STARD article;
 * the 737 STARD dev questions (``--questions``).
 
-Every query is run by each system in turn (interleaved, so a busy machine slows all alike):
+Every query is run by each system in turn (interleaved, so a busy machine slows all alike);
+wall and CPU time (of the searching thread: it moves far less with the machine's load):
 
-* gongwen, as the CLI and the API search (``Index.search(SearchRequest(q))``: the first page of
-  10, three highlighted passages per hit), and lean (``passages_per_doc=0``: ranked top 10,
-  titles marked, no passages);
+* gongwen (in a child process, timed there) as the CLI and the API search
+  (``Index.search(SearchRequest(q))``: the first page of 10, three highlighted passages per
+  hit), and lean (``passages_per_doc=0``: ranked top 10, titles marked, no passages);
 * with ``--baseline REPO``: the same two forms from another checkout (its own ``.venv``), in a
   child process fed one query at a time; the top-10 ids of both are compared;
 * FTS5 over jieba ``cut_for_search`` tokens joined by spaces (unicode61 splits on them),
@@ -124,7 +125,7 @@ def gongwen_search(index, q: str, lean: bool) -> list[str]:
 
 
 def child(index_path: Path) -> None:
-    """Serve timed searches on stdin/stdout: {"q", "lean"} → {"s", "ids"} (one JSON a line)."""
+    """Serve timed searches on stdin/stdout: {"q", "lean"} → {"s", "cpu", "ids"} (JSON lines)."""
     from index import open_index
     from search_app.store import prepare_analysis
 
@@ -133,13 +134,15 @@ def child(index_path: Path) -> None:
         print("ready", flush=True)
         for line in sys.stdin:
             ask = json.loads(line)
-            start = time.perf_counter()
-            ids = gongwen_search(index, ask["q"], ask["lean"])
-            print(json.dumps({"s": time.perf_counter() - start, "ids": ids}), flush=True)
+            wall, cpu, ids = timed(gongwen_search, index, ask["q"], ask["lean"])
+            print(json.dumps({"s": wall, "cpu": cpu, "ids": ids}), flush=True)
 
 
-class Baseline:
-    """Another checkout's gongwen, searched through a child process (its own interpreter)."""
+class Engine:
+    """A checkout's gongwen in a child process (that checkout's .venv, else this interpreter).
+
+    Ours runs in a child too, so that both engines are scheduled alike on a busy machine.
+    """
 
     def __init__(self, repo: Path, index_path: Path) -> None:
         python = repo / ".venv" / "bin" / "python"
@@ -149,13 +152,13 @@ class Baseline:
              "--work", str(index_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, encoding="utf-8", cwd=repo)
         if self.proc.stdout.readline().strip() != "ready":
-            raise SystemExit(f"{repo}: the baseline did not start")
+            raise SystemExit(f"{repo}: gongwen did not start")
 
-    def search(self, q: str, lean: bool) -> tuple[float, list[str]]:
+    def search(self, q: str, lean: bool) -> tuple[float, float, list[str]]:
         self.proc.stdin.write(json.dumps({"q": q, "lean": lean}, ensure_ascii=False) + "\n")
         self.proc.stdin.flush()
         got = json.loads(self.proc.stdout.readline())
-        return got["s"], got["ids"]
+        return got["s"], got["cpu"], got["ids"]
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -164,50 +167,61 @@ class Baseline:
 
 # -- the run --------------------------------------------------------------------------------
 
-def timed(fn, *args) -> tuple[float, list[str]]:
-    start = time.perf_counter()
+def timed(fn, *args) -> tuple[float, float, list[str]]:
+    """(wall seconds, CPU seconds of this thread, result): CPU time barely moves with load."""
+    start, cpu = time.perf_counter(), time.thread_time()
     ids = fn(*args)
-    return time.perf_counter() - start, ids
+    return time.perf_counter() - start, time.thread_time() - cpu, ids
 
 
-def run_set(name: str, queries: list[str], question: bool, index, fts: Fts5,
-            base: Baseline | None) -> dict[str, list[float]]:
+API, LEAN = "(API: 10 hits, passages)", "lean (no passages)"
+
+
+def run_set(name: str, queries: list[str], question: bool, ours: Engine, fts: Fts5,
+            base: Engine | None) -> None:
     """Each query by every system in turn: a warm-up pass, then the timed pass; print a table."""
     from benchmarks.metrics import percentile
 
-    systems = {"gongwen (API: 10 hits, passages)": lambda q: timed(gongwen_search, index, q, False),
-               "gongwen lean (no passages)": lambda q: timed(gongwen_search, index, q, True)}
+    systems = {f"gongwen {API}": lambda q: ours.search(q, False),
+               f"gongwen {LEAN}": lambda q: ours.search(q, True)}
     if base is not None:
-        systems["baseline (API: 10 hits, passages)"] = lambda q: base.search(q, False)
-        systems["baseline lean (no passages)"] = lambda q: base.search(q, True)
+        systems[f"baseline {API}"] = lambda q: base.search(q, False)
+        systems[f"baseline {LEAN}"] = lambda q: base.search(q, True)
     systems["fts5 (bm25, top 10)"] = lambda q: timed(fts.search, q, question, False)
     systems["fts5 + snippet()"] = lambda q: timed(fts.search, q, question, True)
-    times: dict[str, list[float]] = {s: [] for s in systems}
+    wall: dict[str, list[float]] = {s: [] for s in systems}
+    cpu: dict[str, list[float]] = {s: [] for s in systems}
     ids: dict[str, list[list[str]]] = {s: [] for s in systems}
     for timed_pass in (False, True):
         for q in queries:
             for s, fn in systems.items():
-                seconds, got = fn(q)
+                seconds, cpu_seconds, got = fn(q)
                 if timed_pass:
-                    times[s].append(seconds)
+                    wall[s].append(seconds)
+                    cpu[s].append(cpu_seconds)
                     ids[s].append(got)
-    empty = {s: sum(not got for got in ids[s]) for s in systems}
-    fts_p95 = percentile(times["fts5 (bm25, top 10)"], 95)
+
+    def ms(values: list[float], p: float) -> float:
+        return percentile(values, p) * 1000
+
+    fts = "fts5 (bm25, top 10)"
     print(f"\n## {name}: {len(queries)} queries, in process, warm (second pass), "
           f"load average {os.getloadavg()[0]:.2f}")
-    print(f"{'system':<36}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}{'p95/fts5':>10}{'no hit':>8}")
-    for s, ts in times.items():
-        p95 = percentile(ts, 95)
-        print(f"{s:<36}{percentile(ts, 50) * 1000:>9.2f}{p95 * 1000:>9.2f}"
-              f"{sum(ts) / len(ts) * 1000:>9.2f}{p95 / fts_p95:>10.2f}{empty[s]:>8}")
+    print(f"{'system':<36}{'p50 ms':>8}{'p95 ms':>8}{'CPU p50':>8}{'CPU p95':>8}"
+          f"{'p95/fts5':>9}{'CPU p95/fts5':>13}{'no hit':>7}")
+    for s in systems:
+        print(f"{s:<36}{ms(wall[s], 50):>8.2f}{ms(wall[s], 95):>8.2f}{ms(cpu[s], 50):>8.2f}"
+              f"{ms(cpu[s], 95):>8.2f}{ms(wall[s], 95) / ms(wall[fts], 95):>9.2f}"
+              f"{ms(cpu[s], 95) / ms(cpu[fts], 95):>13.2f}{sum(not g for g in ids[s]):>7}")
     if base is not None:
-        for ours, theirs in (("gongwen (API: 10 hits, passages)", "baseline (API: 10 hits, passages)"),
-                             ("gongwen lean (no passages)", "baseline lean (no passages)")):
-            same = sum(a == b for a, b in zip(ids[ours], ids[theirs]))
-            ratio = percentile(times[ours], 95) / percentile(times[theirs], 95)
-            print(f"{ours} vs {theirs}: p95 {ratio:.2f}x, "
+        for form in (API, LEAN):
+            a, b = f"gongwen {form}", f"baseline {form}"
+            same = sum(x == y for x, y in zip(ids[a], ids[b]))
+            print(f"gongwen vs baseline {form}: p50 {ms(wall[a], 50) / ms(wall[b], 50):.2f}x, "
+                  f"p95 {ms(wall[a], 95) / ms(wall[b], 95):.2f}x, CPU p50 "
+                  f"{ms(cpu[a], 50) / ms(cpu[b], 50):.2f}x, CPU p95 "
+                  f"{ms(cpu[a], 95) / ms(cpu[b], 95):.2f}x; "
                   f"same top-10 list for {same}/{len(queries)} queries")
-    return times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,7 +240,6 @@ def main(argv: list[str] | None = None) -> int:
         child(args.work)
         return 0
     from benchmarks import datasets, relevance
-    from index import open_index
     from search_app.store import prepare_analysis
 
     prepare_analysis()
@@ -245,17 +258,18 @@ def main(argv: list[str] | None = None) -> int:
     questions = list(qs.queries.values())[:args.limit]
     print(f"stard_statutes: {len(records):,} articles; FTS5 file "
           f"{fts_path.stat().st_size / 1e6:.1f} MB; {os.cpu_count()} cores")
-    base = Baseline(args.baseline.resolve(), index_path) if args.baseline else None
+    ours = Engine(REPO, index_path)
+    base = Engine(args.baseline.resolve(), index_path) if args.baseline else None
     if base is not None:
         print(f"baseline: {args.baseline.resolve()} (its own interpreter, one query at a time)")
     try:
-        with open_index(index_path) as index:
-            run_set("two-word keyword queries (AND)", pairs, False, index, fts, base)
-            if args.questions:
-                run_set("STARD dev questions", questions, True, index, fts, base)
+        run_set("two-word keyword queries (AND)", pairs, False, ours, fts, base)
+        if args.questions:
+            run_set("STARD dev questions", questions, True, ours, fts, base)
     finally:
-        if base is not None:
-            base.close()
+        for engine in (ours, base):
+            if engine is not None:
+                engine.close()
     return 0
 
 

@@ -18,7 +18,7 @@ from render import DATA
 
 REPO = Path(__file__).resolve().parents[1]
 STARD = DATA / "stard_statutes" / "corpus.jsonl.gz"
-ROW = r"\s+(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+)$"
+ROW = r"(?:\s+\d+\.\d+){6}\s+(\d+)$"  # wall and CPU p50, p95; two ratios to FTS5; no hit
 
 
 def _corpus():
@@ -88,6 +88,6 @@ def test_slice_times_gongwen_a_baseline_and_fts5_on_the_same_queries(tmp_path: P
             row = re.search(rf"^{re.escape(name)}" + ROW, part, re.M)
             assert row is not None, name
             if part is keyword_part:  # both words come from one article: it is always found
-                assert row.group(5) == "0", name
+                assert row.group(1) == "0", name
         # the baseline is this checkout in another process: the same ranking, query by query
         assert len(re.findall(r"same top-10 list for 12/12 queries", part)) == 2
