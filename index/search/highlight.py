@@ -36,7 +36,8 @@ class Pattern:
     piece: int = 0  # which piece of it (pieces are marked where another is near)
 
 
-def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Pattern]:
+def patterns(schema: Schema, parsed: ParsedQuery, words_field: str,
+             memo: dict[tuple[str, str], tuple[str, ...]] | None = None) -> list[Pattern]:
     """What to look for, mirroring how query.py searched each clause.
 
     A unit (and each of its alternatives) is highlighted where its jieba words occur, or
@@ -46,9 +47,16 @@ def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Patt
     is a common word (see :func:`meaningful`).
     """
     out: list[Pattern] = []
+    memo = {} if memo is None else memo  # (field, text) → tokens: shared by title and body
+
+    def toks(field: str, text: str) -> tuple[str, ...]:
+        got = memo.get((field, text))
+        if got is None:
+            got = memo[(field, text)] = tuple(tokens(schema, field, text))
+        return got
 
     def bigram(text: str, prefix_ok: bool, group: int = -1, piece: int = 0) -> None:
-        seq = tuple(tokens(schema, "body_bg", text))
+        seq = toks("body_bg", text)
         if seq:
             out.append(Pattern(True, seq, prefix_ok and len(seq) == 1 and is_cjk_char(seq[0]),
                                "".join(normalize_text(text).split()), group, piece))
@@ -74,7 +82,7 @@ def patterns(schema: Schema, parsed: ParsedQuery, words_field: str) -> list[Patt
                     several = sum(len(w) > 1 for w in u.words) > 1
                     group = len(out) if whole and several else clause
                     for i, w in enumerate(u.words):
-                        seq = tuple(tokens(schema, words_field, w))
+                        seq = toks(words_field, w)
                         if seq:
                             out.append(Pattern(False, seq, surface="".join(seq), group=group,
                                                piece=i if whole else k))
@@ -137,24 +145,28 @@ def meaningful(found: list[Found]) -> list[tuple[int, int]]:
     return _merge(whole + near)
 
 
+@dataclass(frozen=True)
+class PatternSet:
+    """One analyzer's patterns, sorted once per query for every passage and title it marks."""
+
+    plain: tuple[Pattern, ...]  # found as substrings of the normalized text
+    words: tuple[Pattern, ...]  # the rest of the jieba word patterns: in the token stream
+    bigrams: tuple[Pattern, ...]  # the rest of the bigram patterns: in the bigram stream
+    surfaced: tuple[Pattern, ...]  # words, then bigrams, with a surface (to place fragments)
+
+
 def match_ranges(schema: Schema, text: str, words_field: str,
-                 pats: tuple[list[Pattern], list[Pattern]]) -> list[tuple[int, int]]:
+                 pats: PatternSet) -> list[tuple[int, int]]:
     """Merged (start, end) character ranges of text worth marking for the patterns."""
-    word_pats, bigram_pats = pats
-    # Consecutive bigrams of Han characters are that text as a substring, and so, near
-    # enough, is a word of two or more Han characters: no tokenizing (jieba costs about a
-    # millisecond a passage). A lone character of a longer unit (州 of 州工匠) is marked
-    # only where the whole unit occurs (its bigram pattern): alone it is mostly noise.
-    plain = [p for p in bigram_pats + word_pats if _han(p) and (p.bigrams or len(p.surface) > 1)]
     found: list[Found] = []
-    if plain:
+    if pats.plain:
         norm = normalize_text(text)
-        found += [(i, i + len(p.surface), p) for p in plain for i in _occurrences(norm, p.surface)]
-    for field, group in ((words_field, [p for p in word_pats if not _han(p)]),
-                         ("body_bg", [p for p in bigram_pats if not _han(p)])):
+        found += [(i, i + len(p.surface), p) for p in pats.plain
+                  for i in _occurrences(norm, p.surface)]
+    for field, group in ((words_field, pats.words), ("body_bg", pats.bigrams)):
         if group:
             stream = token_spans(schema[field].analyzer, text)
-            found += _find(stream, group)
+            found += _find(stream, list(group))
     return meaningful(found)
 
 
@@ -175,9 +187,17 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def split_patterns(pats: list[Pattern]) -> tuple[list[Pattern], list[Pattern]]:
-    """(jieba-word patterns, bigram patterns)."""
-    return [p for p in pats if not p.bigrams], [p for p in pats if p.bigrams]
+def split_patterns(pats: list[Pattern]) -> PatternSet:
+    """The patterns sorted by how match_ranges looks for them."""
+    word_pats, bigram_pats = [p for p in pats if not p.bigrams], [p for p in pats if p.bigrams]
+    # Consecutive bigrams of Han characters are that text as a substring, and so, near
+    # enough, is a word of two or more Han characters: no tokenizing (jieba costs about a
+    # millisecond a passage). A lone character of a longer unit (州 of 州工匠) is marked
+    # only where the whole unit occurs (its bigram pattern): alone it is mostly noise.
+    plain = [p for p in bigram_pats + word_pats if _han(p) and (p.bigrams or len(p.surface) > 1)]
+    return PatternSet(tuple(plain), tuple(p for p in word_pats if not _han(p)),
+                      tuple(p for p in bigram_pats if not _han(p)),
+                      tuple(p for p in word_pats + bigram_pats if p.surface))
 
 
 def _window(n: int, ranges: list[tuple[int, int]]) -> tuple[int, int]:
@@ -235,8 +255,9 @@ class Highlighter:
 
     def __init__(self, schema: Schema, parsed: ParsedQuery) -> None:
         self.schema = schema
-        self._passage = split_patterns(patterns(schema, parsed, "body"))
-        self._title = split_patterns(patterns(schema, parsed, "title"))
+        memo: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._passage = split_patterns(patterns(schema, parsed, "body", memo))
+        self._title = split_patterns(patterns(schema, parsed, "title", memo))
 
     def passage(self, text: str, fragment: bool = False, norm: str | None = None) -> str:
         """A passage as escaped HTML with <mark>; a fragment around the matches if asked.
@@ -248,8 +269,8 @@ class Highlighter:
         if not fragment or len(text) <= LONG_PASSAGE:
             return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
         norm = normalize_text(text) if norm is None else norm
-        rough = [(i, i + len(p.surface), p) for p in self._passage[0] + self._passage[1]
-                 if p.surface for i in _occurrences(norm, p.surface)]
+        rough = [(i, i + len(p.surface), p) for p in self._passage.surfaced
+                 for i in _occurrences(norm, p.surface)]
         a, b = _window(len(text), meaningful(rough))
         lo, hi = max(0, a - FRAGMENT_MARGIN), min(len(text), b + FRAGMENT_MARGIN)
         exact = [(s + lo, e + lo) for s, e in

@@ -30,6 +30,7 @@ from index.search.query import (DOC_PAIRS, FUNCTION_WORDS, QUESTION_WORDS, Claus
 from index.search.scoring import Corpus, FieldWeight, bm25f, idf
 
 IDENT_BOOST = 1000.0  # a document that is the identifier asked for outranks everything else
+SCORE_ALL = 0.25  # a query matching more than this share of the records scores them all
 
 
 @dataclass(frozen=True)
@@ -182,15 +183,15 @@ def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
             whole[group] = got if group not in whole else whole[group] & got
         mask &= np.logical_or.reduce(list(whole.values()))
     elif plan.units:
-        counts = np.zeros(corpus.size, dtype=np.int32)
-        for unit, prefix_ok in plan.units:
-            counts += unit_mask(corpus, schema, unit, prefix_ok)
         need = len(plan.units)
         if plan.question:  # some units, and (see run_search) any scored term
             need = math.ceil(params.min_match * len(plan.units))
         if plan.any_units:
             need = 1
-        if need:
+        if need:  # (a question needing none skips a pass per word and bigram of it)
+            counts = np.zeros(corpus.size, dtype=np.int32)
+            for unit, prefix_ok in plan.units:
+                counts += unit_mask(corpus, schema, unit, prefix_ok)
             mask &= counts >= need
     for c in plan.phrases:
         q = phrase_query(schema, c.text, DOC_PAIRS)
@@ -210,8 +211,12 @@ def match_mask(corpus: Corpus, schema: Schema, plan: Plan, params: RankParams,
 
 # -- scoring -------------------------------------------------------------------------------
 
-def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams) -> np.ndarray:
-    """BM25F of the jieba words plus BM25F of the bigrams, for every record."""
+def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams,
+                within: np.ndarray | None = None) -> np.ndarray:
+    """BM25F of the jieba words plus BM25F of the bigrams, for every record (``within``: for
+    the records of that mask only, 0 elsewhere)."""
+    if within is not None and np.count_nonzero(within) > SCORE_ALL * corpus.size:
+        within = None  # most records: filtering the postings would cost more than it saves
     out = np.zeros(corpus.size, dtype=np.float32)
     for weight, terms, k1, (title, body) in (
             (params.words_weight, plan.words, params.k1_words, ("title", "body")),
@@ -220,11 +225,17 @@ def bm25_scores(corpus: Corpus, plan: Plan, params: RankParams) -> np.ndarray:
             continue
         part = np.zeros(corpus.size, dtype=np.float32)
         bm25f(corpus, (FieldWeight(title, params.title_weight, params.b_title),
-                       FieldWeight(body, 1.0, params.b_body)), terms, k1, part)
+                       FieldWeight(body, 1.0, params.b_body)), terms, k1, part, within)
         out += weight * part
     if params.citation_weight:
-        out *= 1.0 + params.citation_weight * np.log1p(citation_counts(corpus))
+        out *= _prior(corpus, params.citation_weight)
     return out
+
+
+def _prior(corpus: Corpus, weight: float) -> np.ndarray:
+    """The citation prior's factor per record (per searcher, not per query)."""
+    return corpus.cached(("\x00prior", weight),
+                         lambda: 1.0 + weight * np.log1p(citation_counts(corpus)), keep=True)
 
 
 class TextFeatures:
@@ -264,25 +275,27 @@ class TextFeatures:
     def _window(self, text: str) -> float:
         if not self.params.window_weight:
             return 0.0
+        terms, width = self.terms, self.params.window_chars  # locals: this loop is hot
         hits = []
-        for b in self.terms:
+        for b in terms:
             i = text.find(b)
             while i >= 0:
                 hits.append((i, b))
                 i = text.find(b, i + 1)
         hits.sort()
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = dict.fromkeys(terms, 0)
         best = cur = 0.0
         lo = 0
         for pos, b in hits:
-            seen[b] = seen.get(b, 0) + 1
-            cur += self.terms[b] if seen[b] == 1 else 0.0
-            while hits[lo][0] < pos - self.params.window_chars:
+            seen[b] += 1
+            cur += terms[b] if seen[b] == 1 else 0.0
+            while hits[lo][0] < pos - width:
                 old = hits[lo][1]
                 seen[old] -= 1
-                cur -= self.terms[old] if seen[old] == 0 else 0.0
+                cur -= terms[old] if seen[old] == 0 else 0.0
                 lo += 1
-            best = max(best, cur)
+            if cur > best:
+                best = cur
         return best / self.total
 
 

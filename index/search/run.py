@@ -78,7 +78,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
     unfaceted = mask.copy()
     for keep in chosen.values():
         mask &= keep
-    scores = bm25_scores(corpus, plan, params) if has_text(parsed) else \
+    scores = bm25_scores(corpus, plan, params, unfaceted) if has_text(parsed) else \
         np.zeros(corpus.size, dtype=np.float32)
     if plan.question:
         mask &= (scores > 0) | (boosts > 0)
@@ -125,17 +125,30 @@ class _StoredDocs:
         self.searcher = searcher
         self.corpus = corpus
         self.docs: dict[int, Document] = {}
+        self.records: dict[int, dict] = {}
+
+    def record(self, docnum: int) -> dict:
+        """The stored Document as a dict (Document.to_dict's form)."""
+        rec = self.records.get(docnum)
+        if rec is None:
+            rec = json.loads(self.searcher.stored_fields(docnum)["doc"])
+            self.records[docnum] = rec
+        return rec
 
     def get(self, docnum: int) -> Document:
         doc = self.docs.get(docnum)
         if doc is None:
-            doc = Document.from_dict(json.loads(self.searcher.stored_fields(docnum)["doc"]))
+            doc = Document.from_dict(self.record(docnum))
             self.docs[docnum] = doc
         return doc
 
     def text(self, docnum: int) -> str:
-        """Title and passages, normalized like the query (cached per searcher)."""
-        return self.corpus.cached(("text", docnum), lambda: _doc_text(self.get(docnum)))
+        """Title and passages, normalized like the query (cached per searcher).
+
+        Read from the dict: re-ranking reads rerank_depth documents and shows a few, and
+        building Document objects was a third of a keyword query's time.
+        """
+        return self.corpus.cached(("text", docnum), lambda: record_text(self.record(docnum)))
 
     def shingles(self, docnum: int) -> Shingles:
         """The normalized text's character bigrams (cached per searcher)."""
@@ -156,9 +169,12 @@ def _by_date(corpus: Corpus, matches: np.ndarray, scores: np.ndarray) -> np.ndar
     return matches[np.lexsort((matches, -scores[matches], -dates))]
 
 
-def _doc_text(doc: Document) -> str:
+def record_text(rec: dict) -> str:
+    """A stored Document's title and passages (its dict, as Document.passages() orders them),
+    normalized, one line each."""
     # _passage_norms cuts the passages back out of this text: keep the two in step.
-    return normalize_text("\n".join([doc.title] + [p.text for p in doc.passages()]))
+    return normalize_text("\n".join([rec["title"]] + [p["text"] for s in rec.get("sections") or ()
+                                                      for p in s.get("passages", ())]))
 
 
 # -- filters -----------------------------------------------------------------------------
@@ -187,7 +203,7 @@ def _branches_mask(corpus: Corpus, schema: Schema, req: SearchRequest, params: R
         plan = make_plan(schema, parsed, params)
         hit = match_mask(corpus, schema, plan, params, own)
         if plan.question:  # a question needs only some units, but some (as run_search asks)
-            hit &= (bm25_scores(corpus, plan, params) > 0) | (own > 0)
+            hit &= (bm25_scores(corpus, plan, params, hit) > 0) | (own > 0)
         hit &= _filter_mask(corpus, schema, req, parsed)
         hit &= scope_mask(corpus, schema, parsed, req.scope)
         for name, value in branch.excluded:
@@ -203,16 +219,23 @@ def _facets(corpus: Corpus, unfaceted: np.ndarray,
             chosen: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
     """Counts per value of each facet, under every filter but that facet's own choices."""
     out = {}
+    everywhere = np.flatnonzero(unfaceted)  # the records of a facet no other choice narrows
     for name, field_name in FACETS.items():
         if field_name not in corpus.searcher.schema:
             continue
-        mask = unfaceted.copy()
-        for other, keep in chosen.items():
-            if other != name:
-                mask &= keep
+        rows = everywhere
+        if any(other != name for other in chosen):
+            mask = unfaceted.copy()
+            for other, keep in chosen.items():
+                if other != name:
+                    mask &= keep
+            rows = np.flatnonzero(mask)
         codes, labels = corpus.codes(field_name)
-        counts = np.bincount(codes[np.flatnonzero(mask)], minlength=len(labels))
-        ranked = sorted(((labels[i], int(c)) for i, c in enumerate(counts) if c),
+        if len(labels) == 1:  # one value (or none) in the whole index: no pass over the codes
+            counts = np.array([len(rows)])
+        else:
+            counts = np.bincount(codes[rows], minlength=len(labels))
+        ranked = sorted(((labels[i], int(counts[i])) for i in np.flatnonzero(counts)),
                         key=lambda kv: (-kv[1], kv[0]))
         out[name] = {k: v for k, v in ranked if k not in ("", "None", "0")}
     return out

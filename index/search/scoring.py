@@ -400,33 +400,68 @@ def idf(n_docs: int, df: int) -> float:
 
 
 def bm25f(corpus: Corpus, fields: Iterable[FieldWeight], terms: dict[str, float],
-          k1: float, out: np.ndarray) -> None:
-    """Add the BM25F score of each term (weighed by the query's weight of it) into out."""
+          k1: float, out: np.ndarray, within: np.ndarray | None = None) -> None:
+    """Add the BM25F score of each term (weighed by the query's weight of it) into out.
+
+    ``within``: a mask of the records that need a score (others keep theirs): an AND query
+    scores its few matches, not every record holding one of its common words. A record's
+    score is the same either way (each is computed alone; idf counts every document).
+    """
     fields = tuple(fields)
     docs = corpus.docs
-    norms = []
-    for fw in fields:
-        lens = corpus.lengths(fw.field)
-        norms.append(fw.weight / (1.0 - fw.b + fw.b * lens / corpus.avg_length(fw.field)))
+    norms = [_norm(corpus, fw) for fw in fields]
+    every_record_a_doc = corpus.n_docs == corpus.size  # nothing deleted, no other records
     acc = np.zeros(corpus.size, dtype=np.float32)  # pseudo-frequency, reset after each term
     seen = np.zeros(corpus.size, dtype=bool)
     for term, qweight in terms.items():
-        union = []
+        parts = []
         for fw, norm in zip(fields, norms):
             ids, tf = corpus.postings(fw.field, term)
+            if within is not None and len(ids):
+                keep = within[ids]
+                ids, tf = ids[keep], tf[keep]
             if len(ids):
+                parts.append((ids, tf, norm))
+        if not parts:
+            continue
+        if len(parts) == 1:  # in one field only: nothing to add up across fields
+            ids, tf, norm = parts[0]
+            tfn = tf * norm[ids]
+        else:
+            union = []
+            for ids, tf, norm in parts:
                 acc[ids] += tf * norm[ids]  # ids are unique within a field
                 new = ids[~seen[ids]]
                 seen[new] = True
                 union.append(new)
-        if not union:
-            continue
-        ids = union[0] if len(union) == 1 else np.concatenate(union)
-        tfn = acc[ids]
-        acc[ids] = 0.0
-        seen[ids] = False
-        keep = docs[ids]
-        ids, tfn = ids[keep], tfn[keep]
+            ids = np.concatenate(union)
+            tfn = acc[ids]
+            acc[ids] = 0.0
+            seen[ids] = False
+        if not every_record_a_doc:
+            keep = docs[ids]
+            ids, tfn = ids[keep], tfn[keep]
         if len(ids):
-            w = qweight * idf(corpus.n_docs, len(ids))
+            df = len(ids) if within is None else doc_frequency(corpus, fields, term)
+            w = qweight * idf(corpus.n_docs, df)
             out[ids] += w * tfn * (k1 + 1.0) / (k1 + tfn)
+
+
+def _norm(corpus: Corpus, fw: FieldWeight) -> np.ndarray:
+    """weight / BM25's length normalization of every record (per searcher, not per query)."""
+    def make() -> np.ndarray:
+        lens = corpus.lengths(fw.field)
+        return fw.weight / (1.0 - fw.b + fw.b * lens / corpus.avg_length(fw.field))
+
+    return corpus.cached(("\x00norm", fw), make, keep=True)
+
+
+def doc_frequency(corpus: Corpus, fields: tuple[FieldWeight, ...], term: str) -> int:
+    """Live documents with the term in any of the fields."""
+    def count() -> int:
+        has = np.zeros(corpus.size, dtype=bool)
+        for fw in fields:
+            has[corpus.postings(fw.field, term)[0]] = True
+        return int(np.count_nonzero(has & corpus.docs))
+
+    return corpus.cached(("\x00df", tuple(fw.field for fw in fields), term), count)

@@ -6,6 +6,7 @@ ncp_policies' hits share 0.93 and more; a news story that quotes a notice, far l
 """
 from __future__ import annotations
 
+import functools
 import heapq
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -20,14 +21,20 @@ CLEARLY_APART = 0.5
 @dataclass(frozen=True)
 class Shingles:
     grams: frozenset[str]
-    sketch: frozenset[int]  # the SKETCH smallest hashes of grams (all of them for a short text)
+
+    @functools.cached_property
+    def sketch(self) -> frozenset[int]:
+        """The SKETCH smallest hashes of grams (all of them for a short text).
+
+        Made on first use: most pairs on a page are told apart by their sizes alone.
+        """
+        return frozenset(heapq.nsmallest(SKETCH, map(hash, self.grams)))
 
 
 def shingles(text: str) -> Shingles:
     """The text's character bigrams, spaces left out (texts are normalized by the caller)."""
     chars = "".join(text.split())
-    grams = frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
-    return Shingles(grams, frozenset(heapq.nsmallest(SKETCH, map(hash, grams))))
+    return Shingles(frozenset(chars[i:i + 2] for i in range(len(chars) - 1)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
