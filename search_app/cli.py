@@ -326,10 +326,13 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
               show_default=True, help="内核中等待接受的连接队列长度。")
 @click.option("--waitress-defaults", is_flag=True,
               help="改用 waitress 自带的默认设置，日志也不做限流（仅供对比测试）。")
+@click.option("--workers", metavar="N",
+              help="服务进程数，各自打开索引、各用 --threads 个线程；默认为本机可用的核数，"
+                   "1 表示单个进程（Windows 上总是 1）。")
 @domain_errors
 def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
           connection_limit: int, channel_timeout: int, backlog: int,
-          waitress_defaults: bool) -> None:
+          waitress_defaults: bool, workers: str | None) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
     import waitress
 
@@ -337,6 +340,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     from search_app.indexing import bundled_corpus, ingest_into_index
     from search_app.store import close_index, get_store
 
+    processes = _worker_count(workers)  # a wrong value stops before anything is built
     prepare_analysis()
     if not index_exists(index_path):
         source = corpus or bundled_corpus()
@@ -352,9 +356,12 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     get_store(app).get()  # fail now, with one line, rather than on the first request
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
-    settings = {} if waitress_defaults else _applied(ServerLimits(
-        threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
-        backlog=backlog))
+    limits = ServerLimits(threads=threads, connection_limit=connection_limit,
+                          channel_timeout=channel_timeout, backlog=backlog)
+    if processes > 1:  # issue 14: gunicorn's master, one waitress per worker process
+        _serve_prefork(app, host, port, processes, limits, waitress_defaults)
+        return
+    settings = {} if waitress_defaults else _applied(limits)
     try:
         server = waitress.create_server(app, host=host, port=port, **settings)
     except OSError as e:
@@ -370,6 +377,47 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
         server.close()
         close_index(app)
     click.echo("已停止。")
+
+
+def _worker_count(value: str | None) -> int:
+    """--workers as a number of processes; one where processes cannot be forked."""
+    from search_app.serving import MAX_WORKERS, can_fork, default_workers
+
+    if value is None:
+        count = default_workers()
+    else:
+        try:
+            count = int(value.strip())
+        except ValueError:
+            count = 0
+        if not 1 <= count <= MAX_WORKERS:
+            raise CliError(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数，收到的是 {value!r}")
+    return count if can_fork() else 1
+
+
+def _serve_prefork(app: Any, host: str, port: int, processes: int, limits: ServerLimits,
+                   waitress_defaults: bool) -> None:
+    """Serve app from `processes` forked workers until SIGTERM or Ctrl-C."""
+    import socket
+
+    from search_app.prefork import PreforkSettings, run_prefork
+    from search_app.store import close_index, get_store
+
+    close_index(app)  # opened to check it; each worker opens its own after the fork
+    try:
+        listener = socket.create_server((host, port), family=(
+            socket.AF_INET6 if ":" in host else socket.AF_INET), backlog=limits.backlog)
+    except OSError as e:
+        raise CliError(f"无法在 {host}:{port} 上启动服务：{e.strerror or e}") from e
+    if not waitress_defaults:
+        quiet_queue_warnings()
+
+    def ready(_host: str, bound_port: int) -> None:
+        click.echo(f"正在服务 http://{host}:{bound_port}/ （{processes} 个进程，按 Ctrl-C 退出）")
+
+    status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
+                         ready, lambda worker_app: get_store(worker_app).get())
+    click.echo("已停止。" if status == 0 else f"已停止（状态 {status}）。")
 
 
 def _applied(limits: ServerLimits) -> dict[str, Any]:
