@@ -62,6 +62,8 @@ class Memory:
     rss_mb: float
     pss_mb: float
     peak_rss_mb: float  # VmHWM summed: each process's own peak
+    master_rss_mb: float  # what one worker would hold alone had it built the app itself
+    worker_private_mb: tuple[float, ...]  # pages each worker does not share (fork, page cache)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Row:
     loads: tuple[Load, ...]
     memory: Memory
     memory_after_single: Memory
+    boot: Memory
 
 
 def questions() -> list[str]:
@@ -158,7 +161,8 @@ def _kb(text: str, key: str) -> int:
 
 
 def memory(pid: int) -> Memory:
-    rss = pss = hwm = 0
+    rss = pss = hwm = master = 0
+    private = []
     tree = process_tree(pid)
     for p in tree:
         try:
@@ -169,7 +173,11 @@ def memory(pid: int) -> Memory:
         rss += _kb(status, "VmRSS")
         hwm += _kb(status, "VmHWM")
         pss += _kb(rollup, "Pss")
-    return Memory(len(tree), rss / 1024, pss / 1024, hwm / 1024)
+        if p == pid:
+            master = _kb(status, "VmRSS")
+        else:
+            private.append((_kb(rollup, "Private_Clean") + _kb(rollup, "Private_Dirty")) / 1024)
+    return Memory(len(tree), rss / 1024, pss / 1024, hwm / 1024, master / 1024, tuple(private))
 
 
 def run_config(workers: int, threads: int | None, index: Path, asked: list[str],
@@ -179,13 +187,14 @@ def run_config(workers: int, threads: int | None, index: Path, asked: list[str],
     server = Server(index, extra, work / f"serve-{workers}-{threads}.log")
     try:
         time.sleep(SETTLE_SECONDS)
+        boot = memory(server.proc.pid)
         single = run_clients(server.port, asked, 1, None)
         after_single = memory(server.proc.pid)
         loads = tuple(run_clients(server.port, asked, n, args.seconds) for n in args.clients)
         mem = memory(server.proc.pid)
     finally:
         server.stop()
-    return Row(name, single, loads, mem, after_single)
+    return Row(name, single, loads, mem, after_single, boot)
 
 
 def report(rows: list[Row], args: argparse.Namespace, asked: int) -> None:
@@ -214,6 +223,13 @@ def report(rows: list[Row], args: argparse.Namespace, asked: int) -> None:
     print("memory after the 1-client pass (RSS / PSS MB): " + "; ".join(
         f"{r.config} {r.memory_after_single.rss_mb:.0f} / {r.memory_after_single.pss_mb:.0f}"
         for r in rows))
+    for r in rows:
+        if r.memory.worker_private_mb:
+            print(f"{r.config}: master {r.memory.master_rss_mb:.0f} MB resident; each worker's "
+                  "private MB at start, after 1 client, after the loads: " + ", ".join(
+                      f"{a:.0f} / {b:.0f} / {c:.0f}" for a, b, c in zip(
+                          r.boot.worker_private_mb, r.memory_after_single.worker_private_mb,
+                          r.memory.worker_private_mb)))
 
 
 def main(argv: list[str] | None = None) -> int:
