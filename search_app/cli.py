@@ -306,7 +306,8 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
         click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
 
 
-@cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
+@cli.command(help="启动网页检索服务（默认每个核一个 waitress 进程，由 gunicorn 的主进程管理）。"
+                  "索引不存在时先用语料目录建立索引。"
                   "按 Ctrl-C 退出。各项上限的取值与理由见 README 的 Serving 一节。")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
