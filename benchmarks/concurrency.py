@@ -4,8 +4,9 @@ On the STARD index (64,430 articles; built once through `gongwen ingest`, or --i
 each configuration in turn (and again per --rounds, so that A and B share the machine's
 weather): start a fresh `gongwen serve --workers N` on a loopback port; one client asks the 737
 questions once through the JSON API (p50 and p95, the fresh server's first requests included);
-then 8 and 32 clients, each on its own keep-alive connection, ask the questions in turn for
---seconds (requests/s, p95, failed requests); then the server's memory summed over its
+then, after an unmeasured --warm load (every worker thread opens its searcher), 8 and 32
+clients, each on its own keep-alive connection, ask the questions in turn for --seconds
+(requests/s, p95, failed requests); then the server's memory summed over its
 processes: resident (RSS, pages shared by the workers counted in each) and proportional (PSS,
 /proc/PID/smaps_rollup: a page shared by k processes counts 1/k in each).
 
@@ -190,6 +191,8 @@ def run_config(workers: int, threads: int | None, index: Path, asked: list[str],
         boot = memory(server.proc.pid)
         single = run_clients(server.port, asked, 1, None)
         after_single = memory(server.proc.pid)
+        if args.warm:  # every worker thread's searcher opened before the measured loads
+            run_clients(server.port, asked, max(args.clients), args.warm)
         loads = tuple(run_clients(server.port, asked, n, args.seconds) for n in args.clients)
         mem = memory(server.proc.pid)
     finally:
@@ -199,7 +202,8 @@ def run_config(workers: int, threads: int | None, index: Path, asked: list[str],
 
 def report(rows: list[Row], args: argparse.Namespace, asked: int) -> None:
     print(f"## concurrency: STARD, {asked} questions through /api/search; "
-          f"{os.cpu_count()} cores; loads of {args.seconds:g} s; load average "
+          f"{os.cpu_count()} cores; loads of {args.seconds:g} s after {args.warm:g} s warm; "
+          f"load average "
           f"{os.getloadavg()[0]:.1f} at the end")
     head = f"{'config':<26}{'1 client p50':>13}{'p95 ms':>8}"
     for n in args.clients:
@@ -242,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, action="append", metavar="N",
                         help="concurrent clients of a load (repeatable; default 8 and 32)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each load")
+    parser.add_argument("--warm", type=float, default=10.0, metavar="SECONDS",
+                        help="an unmeasured load with the most clients before the measured "
+                             "ones (0: none, the loads then include opening every searcher)")
     parser.add_argument("--questions", type=int, help="ask only the first N questions once")
     parser.add_argument("--rounds", type=int, default=1, help="run every configuration N times")
     args = parser.parse_args(argv)
