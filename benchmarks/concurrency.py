@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,6 +46,17 @@ class Load:
     seconds: float
     latencies: tuple[float, ...]
     errors: tuple[str, ...]
+    server_cpu: float = 0.0  # CPU seconds the server's processes spent during the load
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: what the cores must supply, whatever else the machine runs."""
+        return self.server_cpu / self.requests * 1000 if self.requests else float("nan")
+
+    @property
+    def cores(self) -> float:
+        """Cores the server kept busy on average (its CPU seconds per second)."""
+        return self.server_cpu / self.seconds if self.seconds else 0.0
 
     @property
     def rate(self) -> float:
@@ -89,6 +100,26 @@ def build_index(work: Path) -> Path:
         subprocess.run(gongwen("ingest", str(STARD / "corpus.jsonl.gz"), "--index", str(index),
                                "-q"), cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     return index
+
+
+def tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of pid and its descendants (live ones)."""
+    ticks = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, port: int, asked: list[str], clients: int,
+             seconds: float | None) -> Load:
+    """run_clients, with the CPU the server (pid and its workers) spent meanwhile."""
+    before = tree_cpu(pid)
+    load = run_clients(port, asked, clients, seconds)
+    return replace(load, server_cpu=tree_cpu(pid) - before)
 
 
 def run_clients(port: int, asked: list[str], clients: int, seconds: float | None) -> Load:
@@ -189,11 +220,12 @@ def run_config(workers: int, threads: int | None, index: Path, asked: list[str],
     try:
         time.sleep(SETTLE_SECONDS)
         boot = memory(server.proc.pid)
-        single = run_clients(server.port, asked, 1, None)
+        single = measured(server.proc.pid, server.port, asked, 1, None)
         after_single = memory(server.proc.pid)
         if args.warm:  # every worker thread's searcher opened before the measured loads
             run_clients(server.port, asked, max(args.clients), args.warm)
-        loads = tuple(run_clients(server.port, asked, n, args.seconds) for n in args.clients)
+        loads = tuple(measured(server.proc.pid, server.port, asked, n, args.seconds)
+                      for n in args.clients)
         mem = memory(server.proc.pid)
     finally:
         server.stop()
@@ -218,6 +250,9 @@ def report(rows: list[Row], args: argparse.Namespace, asked: int) -> None:
         for load in (r.single, *r.loads):
             for error in load.errors:
                 print(f"  failed ({r.config}, {load.clients} clients): {error}")
+    print("server CPU ms per request / cores kept busy: " + "; ".join(
+        f"{r.config}: " + ", ".join(f"{load.clients} clients {load.cpu_ms:.1f} / {load.cores:.2f}"
+                                    for load in (r.single, *r.loads)) for r in rows))
     base = rows[0]
     for r in rows[1:]:
         ratios = ", ".join(f"{n} clients {load.rate / b.rate:.2f}x req/s"

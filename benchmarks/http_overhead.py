@@ -26,20 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.concurrency import process_tree, questions  # noqa: E402
+from benchmarks.concurrency import questions, tree_cpu  # noqa: E402
 from benchmarks.serving import Server  # noqa: E402
-
-
-def tree_cpu(pid: int) -> float:
-    """User + system CPU seconds of pid and its descendants."""
-    ticks = 0
-    for p in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def per_request(run, count: int) -> float:

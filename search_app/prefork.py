@@ -56,8 +56,9 @@ class WaitressWorker(Worker):
             raise_file_limit(limits.connection_limit)
             kwargs = limits.waitress_kwargs()
         use_poll = bool(kwargs.get("asyncore_use_poll", False))
-        server = create_server(self.wsgi, sockets=[s.sock for s in self.sockets], **kwargs)
-        socket_map = server._map  # waitress's own map: the listener and its connections
+        socket_map: dict[int, Any] = {}  # the listener and its connections, for waitress's loop
+        server = create_server(self.wsgi, map=socket_map, sockets=[s.sock for s in self.sockets],
+                               **kwargs)
         while self.alive:
             self.notify()
             wasyncore.loop(timeout=1.0, map=socket_map, use_poll=use_poll, count=1)
