@@ -316,10 +316,10 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="索引不存在时用来建立索引的语料目录；默认为内置的 corpus/。")
 @click.option("--threads", type=click.IntRange(1, 256), default=LIMITS.threads,
-              show_default=True, help="处理请求的线程数。")
+              show_default=True, help="每个服务进程处理请求的线程数。")
 @click.option("--connection-limit", type=click.IntRange(1, 100_000),
               default=LIMITS.connection_limit, show_default=True,
-              help="同时打开的连接数上限（含空闲连接）；达到后暂停接受新连接。")
+              help="每个服务进程同时打开的连接数上限（含空闲连接）；达到后暂停接受新连接。")
 @click.option("--channel-timeout", type=click.IntRange(1, 3600),
               default=LIMITS.channel_timeout, show_default=True, metavar="SECONDS",
               help="空闲连接保留的秒数，超过即关闭。")

@@ -23,7 +23,7 @@ import pytest
 from render import REPO
 from search_app import SECURITY_HEADERS
 from search_app.cli import cli
-from search_app.serving import MAX_WORKERS
+from search_app.serving import MAX_WORKERS, default_workers
 from web_support import BULLETIN_TITLE
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists() or not hasattr(os, "fork"),
@@ -203,3 +203,7 @@ def test_one_worker_is_a_single_waitress_process(index_dir):
     finally:
         out, err = server.stop(signal.SIGINT)
     assert "已停止" in out and "Traceback" not in err
+
+
+def test_the_default_is_one_worker_per_core_this_process_may_use():
+    assert default_workers() == min(len(os.sched_getaffinity(0)), MAX_WORKERS)
