@@ -418,7 +418,9 @@ def _serve_prefork(app: Any, host: str, port: int, processes: int, limits: Serve
 
     status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
                          ready, lambda worker_app: get_store(worker_app).get())
-    click.echo("已停止。" if status == 0 else f"已停止（状态 {status}）。")
+    if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
+        raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
+    click.echo("已停止。")
 
 
 def _applied(limits: ServerLimits) -> dict[str, Any]:
