@@ -4,8 +4,9 @@ gunicorn brings what one process cannot: several interpreters (and so several co
 listening socket, a worker that dies replaced, SIGTERM and Ctrl-C handled for the whole tree.
 Inside each worker, waitress keeps answering as before (README, Serving): it reads a request
 whole before a thread takes it, so idle or half-sent connections hold no thread. gunicorn's own
-gthread worker blocks a thread on a half-sent request until the client goes (200 such
-connections lock every thread out), which is why the worker class is ours.
+gthread worker blocks a thread on a half-sent request until the client goes (8 such
+connections left 2 workers x 4 threads answering nothing for 15 s), which is why the worker
+class is ours.
 """
 from __future__ import annotations
 
