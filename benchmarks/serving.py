@@ -33,7 +33,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-CONFIGS = {"gongwen serve": [], "waitress defaults": ["--waitress-defaults"]}
+# `gongwen serve` as it starts by default (issue 14: one worker process per core); the baseline
+# is one waitress process as it comes.
+CONFIGS = {"gongwen serve": [], "waitress defaults": ["--waitress-defaults", "--workers", "1"]}
 CORPUS_QUERIES = ("产改", "产业工人", "职工 技能", "民主管理", "大理州", "技能大赛", "改革快报",
                   "劳模", "职代会", "\"产业工人队伍\"")
 QUEUE_LINE = "Task queue depth"
@@ -138,10 +140,13 @@ class Server:
         raise RuntimeError(f"gongwen serve did not start: {log.read_text(encoding='utf-8')}")
 
     def peak_mb(self) -> float:
-        """The server's peak resident set size so far (VmHWM), in MB."""
-        status = Path(f"/proc/{self.proc.pid}/status")
-        found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
-        return int(found.group(1)) / 1024 if found else float("nan")
+        """The server's peak resident set size so far (VmHWM), in MB, summed over its processes."""
+        total = 0
+        for pid in [self.proc.pid, *children(self.proc.pid)]:
+            status = Path(f"/proc/{pid}/status")
+            found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
+            total += int(found.group(1)) if found else 0
+        return total / 1024 if total else float("nan")
 
     def stop(self) -> str:
         """SIGTERM, wait, and return the server's stderr."""
@@ -154,6 +159,18 @@ class Server:
                 self.proc.wait()
         self._err.close()
         return self.log.read_text(encoding="utf-8")
+
+
+def children(pid: int) -> list[int]:
+    """The worker processes of a `gongwen serve --workers N` master."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 def load(url: str, queries: list[str], clients: int, seconds: float,
@@ -314,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=tuple(CONFIGS), help="run one configuration")
     parser.add_argument("--also-threads", type=int, action="append", default=[], metavar="N",
                         help="also run `gongwen serve --threads N` (repeatable)")
+    parser.add_argument("--also-workers", type=int, action="append", default=[], metavar="N",
+                        help="also run `gongwen serve --workers N` (repeatable)")
     parser.add_argument("--work", type=Path, help="folder to keep the base index in (reused)")
     args = parser.parse_args(argv)
     rows, queries = dataset(args.set)
@@ -324,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         configs = {args.only: CONFIGS[args.only]} if args.only else dict(CONFIGS)
         for n in args.also_threads:
             configs[f"gongwen serve, {n} threads"] = ["--threads", str(n)]
+        for n in args.also_workers:
+            configs[f"gongwen serve, {n} workers"] = ["--workers", str(n)]
         results = [run_config(name, extra, rows, queries, base, work, args)
                    for name, extra in configs.items()]
     finally:

@@ -362,7 +362,8 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL,
         click.echo(terminal_text(format_document(doc, cite(doc, base_url).text)))
 
 
-@cli.command(help="启动网页检索服务（waitress）。索引不存在时先用语料目录建立索引。"
+@cli.command(help="启动网页检索服务（默认每个核一个 waitress 进程，由 gunicorn 的主进程管理）。"
+                  "索引不存在时先用语料目录建立索引。"
                   "按 Ctrl-C 退出。各项上限的取值与理由见 README 的 Serving 一节。")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
@@ -371,10 +372,10 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL,
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="索引不存在时用来建立索引的语料目录；默认为内置的 corpus/。")
 @click.option("--threads", type=click.IntRange(1, 256), default=LIMITS.threads,
-              show_default=True, help="处理请求的线程数。")
+              show_default=True, help="每个服务进程处理请求的线程数。")
 @click.option("--connection-limit", type=click.IntRange(1, 100_000),
               default=LIMITS.connection_limit, show_default=True,
-              help="同时打开的连接数上限（含空闲连接）；达到后暂停接受新连接。")
+              help="每个服务进程同时打开的连接数上限（含空闲连接）；达到后暂停接受新连接。")
 @click.option("--channel-timeout", type=click.IntRange(1, 3600),
               default=LIMITS.channel_timeout, show_default=True, metavar="SECONDS",
               help="空闲连接保留的秒数，超过即关闭。")
@@ -382,10 +383,13 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL,
               show_default=True, help="内核中等待接受的连接队列长度。")
 @click.option("--waitress-defaults", is_flag=True,
               help="改用 waitress 自带的默认设置，日志也不做限流（仅供对比测试）。")
+@click.option("--workers", metavar="N",
+              help="服务进程数，各自打开索引、各用 --threads 个线程；默认为本机可用的核数，"
+                   "1 表示单个进程（Windows 上总是 1）。")
 @domain_errors
 def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
           connection_limit: int, channel_timeout: int, backlog: int,
-          waitress_defaults: bool) -> None:
+          waitress_defaults: bool, workers: str | None) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
     import waitress
 
@@ -393,6 +397,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     from search_app.indexing import bundled_corpus, ingest_into_index
     from search_app.store import close_index, get_store
 
+    processes = _worker_count(workers)  # a wrong value stops before anything is built
     prepare_analysis()
     if not index_exists(index_path):
         source = corpus or bundled_corpus()
@@ -408,9 +413,12 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     get_store(app).get()  # fail now, with one line, rather than on the first request
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
-    settings = {} if waitress_defaults else _applied(ServerLimits(
-        threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
-        backlog=backlog))
+    limits = ServerLimits(threads=threads, connection_limit=connection_limit,
+                          channel_timeout=channel_timeout, backlog=backlog)
+    if processes > 1:  # issue 14: gunicorn's master, one waitress per worker process
+        _serve_prefork(app, host, port, processes, limits, waitress_defaults)
+        return
+    settings = {} if waitress_defaults else _applied(limits)
     try:
         server = waitress.create_server(app, host=host, port=port, **settings)
     except OSError as e:
@@ -428,6 +436,49 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
         running.withdraw(record)
         server.close()
         close_index(app)
+    click.echo("已停止。")
+
+
+def _worker_count(value: str | None) -> int:
+    """--workers as a number of processes; one where processes cannot be forked."""
+    from search_app.serving import MAX_WORKERS, can_fork, default_workers
+
+    if value is None:
+        count = default_workers()
+    else:
+        try:
+            count = int(value.strip())
+        except ValueError:
+            count = 0
+        if not 1 <= count <= MAX_WORKERS:
+            raise CliError(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数，收到的是 {value!r}")
+    return count if can_fork() else 1
+
+
+def _serve_prefork(app: Any, host: str, port: int, processes: int, limits: ServerLimits,
+                   waitress_defaults: bool) -> None:
+    """Serve app from `processes` forked workers until SIGTERM or Ctrl-C."""
+    import socket
+
+    from search_app.prefork import PreforkSettings, run_prefork
+    from search_app.store import close_index, get_store
+
+    close_index(app)  # opened to check it; each worker opens its own after the fork
+    try:
+        listener = socket.create_server((host, port), family=(
+            socket.AF_INET6 if ":" in host else socket.AF_INET), backlog=limits.backlog)
+    except OSError as e:
+        raise CliError(f"无法在 {host}:{port} 上启动服务：{e.strerror or e}") from e
+    if not waitress_defaults:
+        quiet_queue_warnings()
+
+    def ready(_host: str, bound_port: int) -> None:
+        click.echo(f"正在服务 http://{host}:{bound_port}/ （{processes} 个进程，按 Ctrl-C 退出）")
+
+    status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
+                         ready, lambda worker_app: get_store(worker_app).get())
+    if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
+        raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
     click.echo("已停止。")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import threading
 import time
@@ -39,6 +40,24 @@ class ServerLimits:
 # What waitress does without them (README, the table in Serving; a test checks both).
 WAITRESS_DEFAULTS = {"threads": 4, "connection_limit": 100, "channel_timeout": 120,
                      "cleanup_interval": 30, "backlog": 1024, "asyncore_use_poll": False}
+
+
+# `gongwen serve --workers`: at most this many processes (each holds its own searchers).
+MAX_WORKERS = 64
+
+
+def can_fork() -> bool:
+    """gunicorn runs where os.fork does (not on Windows)."""
+    return hasattr(os, "fork")
+
+
+def default_workers() -> int:
+    """The cores this process may run on (Linux), else the machine's count."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
 def limit_names() -> tuple[str, ...]:

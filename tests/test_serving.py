@@ -11,7 +11,7 @@ import pytest
 
 from render import REPO
 from search_app import SECURITY_HEADERS
-from search_app.serving import EveryInterval, ServerLimits, limit_names
+from search_app.serving import EveryInterval, ServerLimits, default_workers, limit_names
 
 TEMPLATES = REPO / "search_app" / "templates"
 
@@ -172,7 +172,8 @@ def test_small_serving_benchmark_fails_no_request_and_answers_past_idle_connecti
     requests, failed, commits, queue_lines, answered = ours
     assert int(requests) > 0 and int(failed) == 0, out
     assert int(commits) >= 1, out  # a batch committed while the clients searched
-    assert int(queue_lines) <= 1, out
+    # one line a minute at most from each process (`gongwen serve` forks one per core)
+    assert int(queue_lines) <= default_workers(), out
     assert answered.startswith("yes, in "), out
     # The baseline shows what the limits are for: waitress's 100 connections are all taken.
     assert defaults[4] == "no (nothing within 5 s)", out

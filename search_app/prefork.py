@@ -1,0 +1,154 @@
+"""`gongwen serve --workers N`: gunicorn's master forks N processes, each one a waitress server.
+
+gunicorn brings what one process cannot: several interpreters (and so several cores) on one
+listening socket, a worker that dies replaced, SIGTERM and Ctrl-C handled for the whole tree.
+Inside each worker, waitress keeps answering as before (README, Serving): it reads a request
+whole before a thread takes it, so idle or half-sent connections hold no thread. gunicorn's own
+gthread worker blocks a thread on a half-sent request until the client goes (8 such
+connections left 2 workers x 4 threads answering nothing for 15 s), which is why the worker
+class is ours.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+from gunicorn.sock import TCP6Socket, TCPSocket
+from gunicorn.workers.base import Worker
+from waitress import create_server, wasyncore
+
+from search_app.serving import ServerLimits, raise_file_limit
+
+# How long a stopping worker lets requests in progress finish (gunicorn's graceful_timeout).
+GRACEFUL_SECONDS = 10
+# A worker that has not reported for this long is killed and replaced (gunicorn's timeout).
+# Reporting is done by waitress's socket loop, which never waits on a search, so a busy worker
+# still reports: only a hung interpreter misses it.
+HEARTBEAT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class PreforkSettings:
+    """What `gongwen serve` hands gunicorn's master."""
+
+    listener: socket.socket  # bound by the CLI, so that a taken port is its one-line error
+    workers: int
+    limits: ServerLimits
+    waitress_defaults: bool = False  # the baseline of benchmarks/serving.py
+
+
+class WaitressWorker(Worker):
+    """A gunicorn worker that serves its app with waitress on the inherited listening socket."""
+
+    settings: PreforkSettings  # set on the class by PreforkServer (gunicorn builds the worker)
+
+    def run(self) -> None:
+        limits = self.settings.limits
+        kwargs: dict[str, Any] = {}
+        if not self.settings.waitress_defaults:
+            raise_file_limit(limits.connection_limit)
+            kwargs = limits.waitress_kwargs()
+        use_poll = bool(kwargs.get("asyncore_use_poll", False))
+        socket_map: dict[int, Any] = {}  # the listener and its connections, for waitress's loop
+        server = create_server(self.wsgi, map=socket_map, sockets=[s.sock for s in self.sockets],
+                               **kwargs)
+        while self.alive:
+            self.notify()
+            wasyncore.loop(timeout=1.0, map=socket_map, use_poll=use_poll, count=1)
+            if self.ppid != os.getppid():  # the master is gone: do not serve orphaned
+                break
+        # SIGTERM: stop accepting, let the requests in progress be answered, then close.
+        server.accepting = False
+        deadline = time.monotonic() + GRACEFUL_SECONDS
+        while time.monotonic() < deadline and any(
+                channel.requests or channel.total_outbufs_len
+                for channel in server.active_channels.values()):
+            self.notify()
+            wasyncore.loop(timeout=0.1, map=socket_map, use_poll=use_poll, count=1)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(socket_map)
+
+
+class PreforkServer(BaseApplication):
+    """gunicorn's master with our settings and no configuration file, started by the CLI."""
+
+    def __init__(self, app: Any, settings: PreforkSettings,
+                 on_ready: Callable[[str, int], None], on_worker: Callable[[Any], None]) -> None:
+        self.application = app
+        self.settings = settings
+        self._on_ready = on_ready
+        self._on_worker = on_worker
+        super().__init__()
+
+    def load_config(self) -> None:
+        worker_class = type("GongwenWaitressWorker", (WaitressWorker,),
+                            {"settings": self.settings})
+        s = self.settings
+        config = {
+            "bind": [_address(s.listener)],
+            "workers": s.workers,
+            "worker_class": worker_class,
+            "backlog": s.limits.backlog,
+            "timeout": HEARTBEAT_SECONDS,
+            "graceful_timeout": GRACEFUL_SECONDS,
+            "preload_app": True,  # the app is built once, in the master (see load)
+            "control_socket_disable": True,  # no control socket file next to the index
+            "loglevel": "warning",  # a replaced worker is logged; the start is ours to print
+            "accesslog": None,
+            "proc_name": "gongwen-serve",
+            "when_ready": self._when_ready,
+            "post_fork": self._post_fork,
+        }
+        for key, value in config.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+    def run(self) -> None:
+        arbiter = Arbiter(self)
+        listener = self.settings.listener
+        kind = TCP6Socket if listener.family == socket.AF_INET6 else TCPSocket
+        # gunicorn adopts the socket (and closes our descriptor) instead of binding its own
+        arbiter.LISTENERS = [kind(_address(listener), self.cfg, arbiter.log,
+                                  fd=listener.detach())]
+        arbiter.run()
+
+    def _when_ready(self, arbiter: Any) -> None:
+        host, port = arbiter.LISTENERS[0].sock.getsockname()[:2]
+        # What the master built before forking is shared by the workers' pages; freezing it
+        # keeps the collector from writing to (and so copying) those pages in every worker.
+        gc.freeze()
+        self._on_ready(host, port)
+
+    def _post_fork(self, arbiter: Any, worker: Any) -> None:
+        self._on_worker(self.application)
+
+
+def _address(listener: socket.socket) -> str:
+    host, port = listener.getsockname()[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def run_prefork(app: Any, settings: PreforkSettings, on_ready: Callable[[str, int], None],
+                on_worker: Callable[[Any], None]) -> int:
+    """Run the master until SIGTERM or Ctrl-C; return its exit status."""
+    master = os.getpid()
+    server = PreforkServer(app, settings, on_ready, on_worker)
+    try:
+        server.run()
+    except SystemExit as e:  # gunicorn's master ends by sys.exit, also on a clean stop
+        if os.getpid() != master:
+            raise  # a worker's exit: it must not run the rest of the command
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        sys.stdout.flush()
+    return 0
