@@ -416,7 +416,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     limits = ServerLimits(threads=threads, connection_limit=connection_limit,
                           channel_timeout=channel_timeout, backlog=backlog)
     if processes > 1:  # issue 14: gunicorn's master, one waitress per worker process
-        _serve_prefork(app, host, port, processes, limits, waitress_defaults)
+        _serve_prefork(app, index_path, host, port, processes, limits, waitress_defaults)
         return
     settings = {} if waitress_defaults else _applied(limits)
     try:
@@ -455,8 +455,8 @@ def _worker_count(value: str | None) -> int:
     return count if can_fork() else 1
 
 
-def _serve_prefork(app: Any, host: str, port: int, processes: int, limits: ServerLimits,
-                   waitress_defaults: bool) -> None:
+def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: int,
+                   limits: ServerLimits, waitress_defaults: bool) -> None:
     """Serve app from `processes` forked workers until SIGTERM or Ctrl-C."""
     import socket
 
@@ -475,8 +475,13 @@ def _serve_prefork(app: Any, host: str, port: int, processes: int, limits: Serve
     def ready(_host: str, bound_port: int) -> None:
         click.echo(f"正在服务 http://{host}:{bound_port}/ （{processes} 个进程，按 Ctrl-C 退出）")
 
-    status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
-                         ready, lambda worker_app: get_store(worker_app).get())
+    # the app is built here, before the fork: the workers' answers carry the record's token
+    record = running.announce(app, index_path, host, int(listener.getsockname()[1]))
+    try:
+        status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
+                             ready, lambda worker_app: get_store(worker_app).get())
+    finally:
+        running.withdraw(record)
     if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
         raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
     click.echo("已停止。")
