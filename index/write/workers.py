@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from index import layout as gen
-from index.analysis import fastjieba, setup_analysis
+from index.analysis import setup_analysis
 from index.layout import INDEX_NAME
 from index.schema import build_schema, document_record
 from index.write.bulk import BulkSegmentWriter
@@ -95,7 +95,6 @@ def init_worker(parent: int, userdicts: tuple[Path, ...]) -> None:
 
 def run_task(task: Task) -> TaskResult:
     """Parse the task's files and write their documents into one staged segment."""
-    fastjieba.accelerate()
     task.staging.mkdir(parents=True, exist_ok=True)
     storage = gen.DurableFileStorage(str(task.staging))
     ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
