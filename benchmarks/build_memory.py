@@ -5,7 +5,8 @@ checkout and, interleaved in the same run, for a baseline checkout.
     python benchmarks/build_memory.py --against /work/old/main            # STARD, 1 round each
     python benchmarks/build_memory.py --against /work/old/main --rounds 2 --limit 20000
 
-Each checkout runs its own ``.venv/bin/gongwen`` (or ``python -m search_app.cli``) from its own
+On a busy machine compare the CPU seconds (the tree's user + system time), which other
+work slows far less than the wall time. Each checkout runs its own ``.venv/bin/gongwen`` (or ``python -m search_app.cli``) from its own
 folder, so each builds with its own code. Linux only (/proc).
 """
 from __future__ import annotations
@@ -26,8 +27,8 @@ DATA = REPO.parent / "shared" / "data" / "stard_statutes" / "corpus.jsonl.gz"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _tree_rss(root: int) -> int:
-    """Bytes resident in root and every process descending from it, now."""
+def _tree_rss(root: int) -> tuple[int, int, int, int]:
+    """Bytes resident now: (the tree of root, root alone, its largest descendant, processes)."""
     parent: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -42,41 +43,53 @@ def _tree_rss(root: int) -> int:
         more = {pid for pid, pp in parent.items() if pp in tree and pid not in tree}
         tree |= more
         grew = bool(more)
-    total = 0
+    total = own = largest = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * PAGE
+                rss = int(f.read().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
             continue
-    return total
+        total += rss
+        if pid == root:
+            own = rss
+        else:
+            largest = max(largest, rss)
+    return total, own, largest, len(tree)
 
 
-def build(checkout: Path, source: Path, index: Path, jobs: int | None) -> tuple[float, float, int]:
-    """(seconds, peak MB of the process tree, most processes at once) of one build."""
+def build(checkout: Path, source: Path, index: Path,
+          jobs: int | None) -> tuple[float, float, list[float], int]:
+    """(wall seconds, CPU seconds of the tree, peak MB of [the tree, the command, one worker],
+    most processes at once)."""
     gongwen = checkout / ".venv" / "bin" / "python"
     cmd = [str(gongwen if gongwen.exists() else sys.executable), "-m", "search_app.cli",
            "ingest", str(source), "--index", str(index), "--quiet"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    peak, stop = [0], threading.Event()
+    peak, stop = [0, 0, 0, 0], threading.Event()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=checkout, stdout=subprocess.DEVNULL, stderr=err)
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[:] = map(max, peak, _tree_rss(proc.pid))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = proc.communicate()
+    # wait4: the command's CPU time, its workers' included (it waits for them)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     stop.set()
     sampler.join()
     if proc.returncode != 0:
-        raise SystemExit(f"{checkout}: gongwen ingest failed: {err.decode()[-500:]}")
-    return seconds, peak[0] / 2**20, 0
+        err.seek(0)
+        raise SystemExit(f"{checkout}: gongwen ingest failed: {err.read().decode()[-500:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, [b / 2**20 for b in peak[:3]], peak[3]
 
 
 def main() -> None:
@@ -97,21 +110,25 @@ def main() -> None:
                 for n, line in zip(range(args.limit), f):
                     out.write(line)
         runs = [("this", REPO)] + ([("baseline", args.against.resolve())] if args.against else [])
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in runs}
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in runs}
         print(f"load average at start {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
         for r in range(args.rounds):
             for name, checkout in (runs if r % 2 == 0 else runs[::-1]):
                 index = work / f"index-{name}-{r}"
-                seconds, peak, _ = build(checkout, source, index, args.jobs)
+                seconds, cpu, (peak, own, worker), procs = build(checkout, source, index,
+                                                                 args.jobs)
                 size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 2**20
-                results[name].append((seconds, peak))
-                print(f"round {r + 1} {name:<8} {checkout}: {seconds:7.1f} s wall, "
-                      f"process tree peak {peak:6.0f} MB, index {size:5.0f} MB", flush=True)
+                results[name].append((seconds, cpu, peak))
+                print(f"round {r + 1} {name:<8} {checkout}: {seconds:7.1f} s wall, {cpu:7.1f} s CPU, "
+                      f"process tree peak {peak:6.0f} MB (command {own:.0f}, largest worker "
+                      f"{worker:.0f}, {procs} processes), index {size:5.0f} MB", flush=True)
                 shutil.rmtree(index, ignore_errors=True)
         if args.against:
-            t = sum(s for s, _ in results["this"]) / sum(s for s, _ in results["baseline"])
-            m = max(p for _, p in results["this"]) / max(p for _, p in results["baseline"])
-            print(f"this / baseline: time {t:.2f}×, peak memory {m:.2f}×")
+            this, base = results["this"], results["baseline"]
+            t = sum(r[0] for r in this) / sum(r[0] for r in base)
+            c = sum(r[1] for r in this) / sum(r[1] for r in base)
+            m = max(r[2] for r in this) / max(r[2] for r in base)
+            print(f"this / baseline: wall {t:.2f}×, CPU {c:.2f}×, peak memory {m:.2f}×")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
