@@ -6,7 +6,7 @@ tens of millions of postings that is most of an indexing run. :class:`BulkSegmen
 produces the same terms, positions, weights, lengths, stored fields and columns (a test
 compares every posting with whoosh's own writer), but for the text fields of our tokenizers:
 
-* a line's terms are cut once per process (a small cache: titles and boilerplate repeat)
+* a short line's terms are cut once per process (a small cache: titles and boilerplate repeat)
   and kept as numbers, one per token, with their positions, in numpy arrays;
 * at flush one stable sort by term orders every token by term, record and position (tokens
   arrive in record and position order), and each posting's value is a slice of one buffer
@@ -35,6 +35,9 @@ from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 from index.positions import PackedPositions
 
 LINE_CACHE_SIZE = 50_000
+# Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
+# and a long line's entry would cost a kilobyte or more for nothing.
+LINE_CACHE_CHARS = 64
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 1024  # bytes; smaller blocks are stored as they are
 # whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 4.
@@ -69,9 +72,10 @@ class _Terms:
                         names.append(term)
                     numbers[i] = n
         hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
-        if len(self.lines) >= LINE_CACHE_SIZE:
-            self.lines.clear()
-        self.lines[line] = hit
+        if len(line) <= LINE_CACHE_CHARS:
+            if len(self.lines) >= LINE_CACHE_SIZE:
+                self.lines.clear()
+            self.lines[line] = hit
         return hit
 
     def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:

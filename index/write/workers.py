@@ -168,7 +168,8 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
         else:
             parsed = parse_group(item.files or (item.path,), item.doc_id, limits,
                                  dict(item.ids), guard=lambda path: _stem_limit(path, parse_seconds))
-        for record in [document_record(doc) for doc in parsed.documents]:
+        for doc in parsed.documents:  # one record at a time: a part holds thousands
+            record = document_record(doc)
             if len(item.files) > 1:  # the index knows a group by its first file and digest
                 record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
