@@ -1,5 +1,7 @@
 """A full build as `gongwen ingest` runs it: wall time and the peak resident memory of the whole
-process tree (the command and its worker processes, sampled from /proc every 50 ms), for this
+process tree (the command and its worker processes, sampled from /proc every 50 ms: the sum
+of their resident sets, which counts pages a worker shares with its parent after fork in
+both, and the sum of their proportional set sizes, which counts them once), for this
 checkout and, interleaved in the same run, for a baseline checkout.
 
     python benchmarks/build_memory.py --against /work/old/main            # STARD, 1 round each
@@ -27,8 +29,21 @@ DATA = REPO.parent / "shared" / "data" / "stard_statutes" / "corpus.jsonl.gz"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _tree_rss(root: int) -> tuple[int, int, int, int]:
-    """Bytes resident now: (the tree of root, root alone, its largest descendant, processes)."""
+def _pss(pid: int) -> int:
+    """Proportional set size: pages shared after fork counted once over the sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree_rss(root: int) -> tuple[int, int, int, int, int]:
+    """Bytes resident now: (the tree of root, root alone, its largest descendant, processes,
+    the tree's proportional set size)."""
     parent: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -43,7 +58,7 @@ def _tree_rss(root: int) -> tuple[int, int, int, int]:
         more = {pid for pid, pp in parent.items() if pp in tree and pid not in tree}
         tree |= more
         grew = bool(more)
-    total = own = largest = 0
+    total = own = largest = pss = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/statm", "rb") as f:
@@ -51,23 +66,24 @@ def _tree_rss(root: int) -> tuple[int, int, int, int]:
         except (OSError, IndexError, ValueError):
             continue
         total += rss
+        pss += _pss(pid)
         if pid == root:
             own = rss
         else:
             largest = max(largest, rss)
-    return total, own, largest, len(tree)
+    return total, own, largest, len(tree), pss
 
 
 def build(checkout: Path, source: Path, index: Path,
           jobs: int | None) -> tuple[float, float, list[float], int]:
-    """(wall seconds, CPU seconds of the tree, peak MB of [the tree, the command, one worker],
-    most processes at once)."""
+    """(wall seconds, CPU seconds of the tree, peak MB of [the tree, the command, one worker,
+    the tree's PSS], most processes at once)."""
     gongwen = checkout / ".venv" / "bin" / "python"
     cmd = [str(gongwen if gongwen.exists() else sys.executable), "-m", "search_app.cli",
            "ingest", str(source), "--index", str(index), "--quiet"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    peak, stop = [0, 0, 0, 0], threading.Event()
+    peak, stop = [0, 0, 0, 0, 0], threading.Event()
     start = time.perf_counter()
     err = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=checkout, stdout=subprocess.DEVNULL, stderr=err)
@@ -89,7 +105,7 @@ def build(checkout: Path, source: Path, index: Path,
         err.seek(0)
         raise SystemExit(f"{checkout}: gongwen ingest failed: {err.read().decode()[-500:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, [b / 2**20 for b in peak[:3]], peak[3]
+    return seconds, cpu, [b / 2**20 for b in (*peak[:3], peak[4])], peak[3]
 
 
 def main() -> None:
@@ -115,13 +131,14 @@ def main() -> None:
         for r in range(args.rounds):
             for name, checkout in (runs if r % 2 == 0 else runs[::-1]):
                 index = work / f"index-{name}-{r}"
-                seconds, cpu, (peak, own, worker), procs = build(checkout, source, index,
-                                                                 args.jobs)
+                seconds, cpu, (peak, own, worker, pss), procs = build(checkout, source, index,
+                                                                      args.jobs)
                 size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 2**20
                 results[name].append((seconds, cpu, peak))
                 print(f"round {r + 1} {name:<8} {checkout}: {seconds:7.1f} s wall, {cpu:7.1f} s CPU, "
-                      f"process tree peak {peak:6.0f} MB (command {own:.0f}, largest worker "
-                      f"{worker:.0f}, {procs} processes), index {size:5.0f} MB", flush=True)
+                      f"process tree peak {peak:6.0f} MB resident ({pss:.0f} MB PSS; command "
+                      f"{own:.0f}, largest worker {worker:.0f}, {procs} processes), "
+                      f"index {size:5.0f} MB", flush=True)
                 shutil.rmtree(index, ignore_errors=True)
         if args.against:
             this, base = results["this"], results["baseline"]
