@@ -8,6 +8,7 @@ with offsets: jieba.tokenize and rjieba.tokenize) and counted as often as it occ
     python benchmarks/tokens.py                 # every source (about two minutes)
     python benchmarks/tokens.py --limit 2000    # the first 2,000 records or files of each
     python benchmarks/tokens.py --examples 10   # more examples of differing lines
+    python benchmarks/tokens.py --only "work reports"
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def sources(limit: int | None) -> dict[str, Iterator[str]]:
 
 def _jsonl_many(paths: list[Path], limit: int | None) -> Iterator[str]:
     for path in paths:
-        yield from _jsonl(path, ("title", "text"), limit)
+        yield from _jsonl(path, ("title", "content"), limit)
 
 
 def lines_of(texts: Iterator[str]) -> Counter[str]:
@@ -128,6 +129,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None,
                     help="records (or files) per source; default: all")
     ap.add_argument("--examples", type=int, default=3, help="differing lines shown per source")
+    ap.add_argument("--only", metavar="SOURCE", help="one source (its name as printed)")
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"找不到数据目录 {DATA}")
@@ -143,7 +145,12 @@ def main() -> None:
     print(f"{'source':<20}{'lines':>9}{'distinct':>9}{'jieba tok':>11}{'rjieba tok':>11}"
           f"{'jieba s':>9}{'rjieba s':>9}{'lines differ':>13}{'tokens differ':>14}")
     shown = []
-    for name, texts in sources(args.limit).items():
+    chosen = sources(args.limit)
+    if args.only and args.only not in chosen:
+        sys.exit(f"--only：没有名为 {args.only!r} 的来源（可选：{'、'.join(chosen)}）")
+    for name, texts in chosen.items():
+        if args.only and name != args.only:
+            continue
         r = compare(lines_of(texts), args.examples)
         for key in ("lines", "distinct", "tokens_jieba", "tokens_rjieba", "tokens_distinct",
                     "lines_differ", "tokens_differ", "t_jieba", "t_rjieba"):
