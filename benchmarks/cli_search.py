@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 
 EAGER = ("import waitress, search_app.store as s; import search_app.cli as c; "
-         "from index.analysis import ensure_jieba; s.prepare_analysis(); ensure_jieba(); "
+         "from index import ensure_jieba; s.prepare_analysis(); ensure_jieba(); "
          "c.main()")
 
 

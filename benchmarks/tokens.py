@@ -87,7 +87,7 @@ def _jsonl_many(paths: list[Path], limit: int | None) -> Iterator[str]:
 
 def lines_of(texts: Iterator[str]) -> Counter[str]:
     """Normalized lines (as the tokenizers cut them) and how often each occurs."""
-    from index.analysis import normalize_text
+    from index import normalize_text
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(line for line in normalize_text(text).split("\n") if line.strip())
@@ -97,10 +97,10 @@ def lines_of(texts: Iterator[str]) -> Counter[str]:
 def compare(lines: Counter[str], examples: int) -> dict:
     """Both segmenters over the distinct lines: seconds, tokens, and where the words differ."""
     import jieba
-    from index.analysis import segmenter
+    from index import segment_line
     distinct = list(lines)
     t = time.perf_counter()
-    ours = [jieba_tokens for jieba_tokens in map(segmenter.tokenize, distinct)]
+    ours = list(map(segment_line, distinct))
     t_rjieba = time.perf_counter() - t
     t = time.perf_counter()
     theirs = [list(jieba.tokenize(line)) for line in distinct]
@@ -134,13 +134,10 @@ def main() -> None:
     if not DATA.is_dir():
         sys.exit(f"找不到数据目录 {DATA}")
     import jieba
-    from index import setup_analysis
-    from index.analysis import DEFAULT_USERDICT, read_userdict
+    from index import ensure_jieba, setup_analysis
     jieba.setLogLevel(logging.WARNING)
     setup_analysis()
-    jieba.initialize()
-    for word, freq, tag in read_userdict(DEFAULT_USERDICT):  # jieba as the index used it
-        jieba.add_word(word, freq, tag)
+    ensure_jieba()  # jieba's dictionary with the same user words
     total = Counter()
     print(f"{'source':<20}{'lines':>9}{'distinct':>9}{'jieba tok':>11}{'rjieba tok':>11}"
           f"{'jieba s':>9}{'rjieba s':>9}{'lines differ':>13}{'tokens differ':>14}")

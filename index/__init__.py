@@ -22,6 +22,9 @@ from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # iss
 from index.types import PARSE_SECONDS
 from index.types import MissingIdentifier, Offer  # issue 13
 from index.write.merge import by_record_count, tiered
+# issue 14: jieba's words as the index cuts them (rjieba), and jieba itself loaded alike
+from index.analysis import ensure_jieba, normalize_text
+from index.analysis.segmenter import tokenize as segment_line
 
 if TYPE_CHECKING:
     from index.write.optimize import OptimizeReport, optimize_index, segment_sizes
@@ -44,7 +47,8 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
            "StatedCount", "MeasuresCatalogue", "original_file",
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
-           "MissingIdentifier", "Offer"]
+           "MissingIdentifier", "Offer",
+           "ensure_jieba", "normalize_text", "segment_line"]
 
 
 def __getattr__(name: str) -> Any:
