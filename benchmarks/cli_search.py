@@ -8,13 +8,13 @@ which a busy machine inflates less):
 * ``python -c pass``: the interpreter alone, the floor;
 * ``main (baseline)``: the command as main ships it (--baseline, default /work/old/main: a
   checkout of main with its own .venv), on an index that checkout built, with its own cache;
-* ``search --local``: this branch's command, searching in its own process (the dictionary read
-  on demand from the cache in $XDG_CACHE_HOME/gongwen-search);
+* ``search --local``: this checkout's command, searching in its own process (words from
+  rjieba; jieba's own dictionary is never loaded);
 * ``search (serve)``: the same command while `gongwen serve` runs on the index: it asks the
   server (search_app/running.py) and imports neither whoosh, jieba nor numpy.
 
 The runs alternate, so a machine that gets busier slows all four alike. The first search
-with an empty cache folder (which writes the cache) is timed once, apart. The local and the
+with an empty cache folder is timed once, apart. The local and the
 served answers must be identical; main's must be too (a difference is reported). Python's
 bytecode is written and reused (as for an installed package) even where
 PYTHONDONTWRITEBYTECODE is set.

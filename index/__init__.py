@@ -17,7 +17,8 @@ from index.types import PARSE_SECONDS
 from index.types import MissingIdentifier, Offer  # issue 13
 
 if TYPE_CHECKING:
-    from index.analysis import setup_analysis
+    from index.analysis import ensure_jieba, normalize_text, setup_analysis
+    from index.analysis.segmenter import tokenize as segment_line
     from index.layout import is_index
     from index.originals import original_file
     from index.search.ranking import RankParams
@@ -38,7 +39,10 @@ _LAZY = {**dict.fromkeys(("OptimizeReport", "optimize_index", "segment_sizes"),
          "original_file": "index.originals", "RankParams": "index.search.ranking",
          **dict.fromkeys(("SAME_TEXT", "jaccard", "shingles"), "index.search.similar"),
          **dict.fromkeys(("Index", "create_index", "open_index"), "index.store"),
-         **dict.fromkeys(("by_record_count", "tiered"), "index.write.merge")}
+         **dict.fromkeys(("by_record_count", "tiered"), "index.write.merge"),
+         # jieba's words as the index cuts them (rjieba), and jieba itself loaded alike
+         "ensure_jieba": "index.analysis", "normalize_text": "index.analysis",
+         "segment_line": "index.analysis.segmenter:tokenize"}
 
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
@@ -51,13 +55,15 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
            "StatedCount", "MeasuresCatalogue", "original_file",
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
-           "MissingIdentifier", "Offer"]
+           "MissingIdentifier", "Offer",
+           "ensure_jieba", "normalize_text", "segment_line"]
 
 
 def __getattr__(name: str) -> Any:
     home = _LAZY.get(name)
     if home is None:
         raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    module, _, attr = home.partition(":")  # "module:attr" where the door renames it
+    value = getattr(importlib.import_module(module), attr or name)
     globals()[name] = value
     return value

@@ -1,5 +1,6 @@
-"""The bulk segment writer and the faster jieba cut change nothing in what is indexed: every
-term, posting, position, weight, length, stored field and column equals whoosh's own writer's."""
+"""The bulk segment writer changes nothing in what is indexed: every term, posting, position,
+weight, length, stored field and column equals whoosh's own writer's (rjieba's words against
+jieba's: tests/test_tokens.py)."""
 from __future__ import annotations
 
 import gzip
@@ -7,13 +8,11 @@ import itertools
 import json
 from pathlib import Path
 
-import jieba
 import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from index import setup_analysis
-from index.analysis import fastjieba
 from index.write.bulk import BulkSegmentWriter
 from index.schema import build_schema, document_record
 from ingest import ingest_paths
@@ -99,19 +98,3 @@ def test_a_record_that_fails_leaves_nothing_behind(tmp_path):
         terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(field)}
         assert not any("坏" in t or t == "bad" for t in terms), (field, terms)
     assert [d for d, _ in reader.postings("body", "职工").items_as("positions")] == [0]
-
-
-def test_the_faster_cut_gives_jiebas_words(tmp_path):
-    setup_analysis()
-    lines = [p.text for doc in corpus_documents(tmp_path) for p in doc.passages()]
-    lines += ["", "a", "中华人民共和国劳动合同法第十条", "2021年6月22日，互联网+服务。", "龘靐齉爩"]
-    expected = [list(jieba.tokenize(line)) for line in lines]
-    fastjieba.accelerate()
-    try:
-        assert [list(jieba.tokenize(line)) for line in lines] == expected
-        assert [list(jieba.tokenize(line)) for line in lines] == expected  # from the cache
-        jieba.add_word("流程再造", 10000)  # a dictionary change drops the cache
-        assert "流程再造" in [w for w, _, _ in jieba.tokenize("推动流程再造。")]
-    finally:
-        fastjieba.restore()
-        jieba.del_word("流程再造")

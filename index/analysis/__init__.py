@@ -3,8 +3,9 @@
 Both honour whoosh's tokenizer contract: ordinal ``pos`` (phrase queries depend on it),
 ``startchar``/``endchar`` offsets into the value as given (highlights depend on them),
 ``positions``/``chars``/``removestops``/``tokenize``/``mode`` keyword arguments, and they are
-picklable (the schema, analyzers included, is pickled into the index), so they hold no jieba
-object: jieba's process-wide dictionary is set up once by :func:`setup_analysis`.
+picklable (the schema, analyzers included, is pickled into the index), so they hold no
+segmenter: jieba's words come from rjieba (index/analysis/segmenter.py), whose process-wide
+dictionary gets the user words once, from :func:`setup_analysis`.
 
 Positions: jieba's precise-mode words are numbered 0, 1, 2 …; when indexing, the dictionary
 sub-words that search mode adds (产业 工人 inside 产业工人) take the position of the word that
@@ -21,22 +22,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import re
 import threading
 import unicodedata
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-import jieba
 from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
 
-from index.analysis import dictionary
+from index.analysis import dictionary, segmenter
 from index.types import IndexError_
 from ingest.model import cjk_fold_table
 
 # Bump when tokenization changes in a way that changes what is indexed.
-ANALYZER_VERSION = "4"  # 4: bigram fields also index each CJK run's first character
+ANALYZER_VERSION = "5"  # 5: jieba's words cut by rjieba (jieba-rs)
 
 DEFAULT_USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
 
@@ -53,13 +52,14 @@ _CJK_CHAR_RE = re.compile(f"[{_CJK}]")
 
 
 class _AnalysisState:
-    """Which user dictionaries this process has loaded into jieba (set by setup_analysis)."""
+    """Which user dictionaries this process has loaded (set by setup_analysis)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.loaded: list[tuple[Path, str]] = []  # (path, sha256 of its entries)
         self.entries: list[tuple[str, int, str | None]] = []  # every loaded entry, in order
-        self.lazy = False  # jieba reads its frequencies from the cache on demand
+        self.jieba = False  # jieba itself (its tagger) has its dictionary and the entries
+        self.cache_dir: Path | None = None  # where jieba's dictionary cache is kept
 
 
 _STATE = _AnalysisState()
@@ -79,6 +79,8 @@ def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
         parts = line.split()
         if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
             raise IndexError_(f"{path}:{lineno}：应为“词 词频 词性”，实际是 {line!r}")
+        if len(parts) > 1 and int(parts[1]) == 0:  # jieba's "never a word": rjieba has none
+            raise IndexError_(f"{path}:{lineno}：词频应为正整数，实际是 {line!r}")
         freq = int(parts[1]) if len(parts) > 1 else 1
         entries.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
     return entries
@@ -86,38 +88,39 @@ def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
 
 def setup_analysis(userdict: Path | None = None, *, lazy: bool = False,
                    cache_dir: Path | None = None) -> None:
-    """Load jieba and the domain dictionary once per process (idempotent).
+    """Add the domain dictionary's words to the segmenter once per process (idempotent).
 
-    lazy: a process that cuts little text (one search from the shell) reads jieba's
-    frequencies from the cache on demand (index/analysis/dictionary.py); a later call
-    without lazy loads the whole dictionary. cache_dir: where the cache is kept.
+    lazy and cache_dir are kept for callers: the segmenter loads in a fifth of a second, so
+    there is nothing left to load lazily; jieba's own dictionary (for its part-of-speech
+    tagger, :func:`ensure_jieba`) is cached in cache_dir.
     """
     path = (userdict or DEFAULT_USERDICT).resolve()
     with _STATE.lock:
-        jieba.setLogLevel(logging.WARNING)
-        if _STATE.lazy and not lazy:
-            _reload_full(cache_dir)
+        if cache_dir is not None:
+            _STATE.cache_dir = cache_dir
         if any(p == path for p, _ in _STATE.loaded):
             return
         entries = read_userdict(path)
-        if _STATE.lazy:  # a second dictionary: tokens come from the whole one again
-            _reload_full(cache_dir)
-        if lazy and not jieba.dt.initialized:
-            _STATE.lazy = dictionary.load_lazy(entries, cache_dir)
-        else:
-            dictionary.load_full(entries, cache_dir)
+        segmenter.add_words(entries)
+        if _STATE.jieba:
+            dictionary.add_entries(entries)
         digest = hashlib.sha256(repr(entries).encode("utf-8")).hexdigest()
         _STATE.loaded.append((path, digest))
         _STATE.entries += entries
         _line_tokens.cache_clear()
 
 
-def _reload_full(cache_dir: Path | None) -> None:
-    """Replace the on-demand table by jieba's whole dictionary and every loaded entry."""
-    jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
-    dictionary.load_full(_STATE.entries, cache_dir)
-    _STATE.lazy = False
-    _line_tokens.cache_clear()
+def ensure_jieba() -> None:
+    """Load jieba's own dictionary with the user words (once), for jieba.posseg and jieba.analyse.
+
+    Tokens come from the segmenter; only the part-of-speech tagger of related documents
+    still needs jieba, so a process that never tags never loads it.
+    """
+    ensure_analysis()
+    with _STATE.lock:
+        if not _STATE.jieba:
+            dictionary.load_full(_STATE.entries, _STATE.cache_dir)
+            _STATE.jieba = True
 
 
 def ensure_analysis() -> None:
@@ -127,10 +130,11 @@ def ensure_analysis() -> None:
 
 
 def analysis_fingerprint() -> str:
-    """A short hash of analyzer version, jieba version, stop list and loaded dictionaries."""
+    """A short hash of analyzer version, rjieba version, stop list and loaded dictionaries."""
     ensure_analysis()
     h = hashlib.sha256()
-    h.update(f"{ANALYZER_VERSION}|{jieba.__version__}|{sorted(STOPWORDS)}".encode("utf-8"))
+    h.update(f"{ANALYZER_VERSION}|rjieba {segmenter.version()}|{sorted(STOPWORDS)}"
+             .encode("utf-8"))
     for _, digest in sorted(_STATE.loaded, key=lambda item: item[1]):
         h.update(digest.encode("ascii"))
     return h.hexdigest()[:16]
@@ -186,16 +190,15 @@ def _has_alnum(word: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _line_tokens(line: str, search: bool, stoplist: frozenset[str]) -> tuple[_Tok, ...]:
-    """jieba tokens of one normalized line; cached so a passage is cut once per batch.
+    """jieba's words of one normalized line; cached so a passage is cut once per batch.
 
     Precise-mode words get ordinal positions (stop words take none). In search mode the
     dictionary 2- and 3-grams inside a longer word are added at the position of that word,
     so a phrase cut in precise mode at query time still lines up with the indexed text.
     """
-    freq = jieba.dt.FREQ
     out: list[_Tok] = []
     pos = -1
-    for word, start, end in jieba.tokenize(line):
+    for word, start, end in segmenter.tokenize(line):
         if not _has_alnum(word):
             continue
         if word in stoplist:
@@ -204,15 +207,16 @@ def _line_tokens(line: str, search: bool, stoplist: frozenset[str]) -> tuple[_To
         pos += 1
         if search and len(word) > 2:
             out += [_Tok(gram, pos, start + i, start + i + len(gram), False)
-                    for i, gram in _subwords(word, freq)]
+                    for i, gram in _subwords(word)]
         out.append(_Tok(word, pos, start, end, False))
     return tuple(out)
 
 
-def _subwords(word: str, freq: dict[str, int]) -> list[tuple[int, str]]:
+def _subwords(word: str) -> list[tuple[int, str]]:
     """(offset, word) of the dictionary 2- and 3-grams inside a word, as jieba's search mode."""
+    is_word = segmenter.is_word
     return [(i, word[i:i + n]) for n in (2, 3) if len(word) > n
-            for i in range(len(word) - n + 1) if freq.get(word[i:i + n])]
+            for i in range(len(word) - n + 1) if is_word(word[i:i + n])]
 
 
 def _bigram_line_tokens(line: str, index_mode: bool) -> Iterator[_Tok]:
@@ -310,11 +314,11 @@ class JiebaTokenizer(_LineTokenizer):
 
     def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
         """What _line_tokens(line, True, stoplist) gives, without a tuple per token."""
-        freq, stoplist = jieba.dt.FREQ, self.stoplist
+        stoplist = self.stoplist
         terms: list[str] = []
         positions: list[int] = []
         pos = last_stop = -1
-        for word in jieba.cut(line):
+        for word in segmenter.cut(line):
             if not _has_alnum(word):
                 continue
             if word in stoplist:
@@ -322,7 +326,7 @@ class JiebaTokenizer(_LineTokenizer):
                 continue
             pos += 1
             if len(word) > 2:
-                grams = _subwords(word, freq)
+                grams = _subwords(word)
                 terms += [gram for _, gram in grams]
                 positions += [pos] * len(grams)
             terms.append(word)

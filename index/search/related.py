@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-import jieba.analyse
-import jieba.posseg
 import numpy as np
 
-from index.analysis import normalize_text
+from index.analysis import ensure_jieba, normalize_text
 from index.analysis.terms import match_key, title_key, title_keys
 from index.search.links import Documents, doc_ref
 from index.search.scoring import Corpus, FieldWeight, bm25f, corpus_for, idf
@@ -138,6 +136,11 @@ def key_terms(searcher: object, corpus: Corpus, text: str) -> list[str]:
     jieba.analyse.extract_tags does the same with the tagger's HMM on, which costs most of a
     page's time for words the HMM guesses; the dictionaries already hold the domain's words.
     """
+    # Imported here: the tagger's tables and the idf table cost every process ~100 MB.
+    import jieba.analyse
+    import jieba.posseg
+
+    ensure_jieba()  # the tagger's dictionary, with the user words
     table = jieba.analyse.default_tfidf
     counts = Counter(w for w, flag in jieba.posseg.cut(text, HMM=False)
                      if flag in NOUNS and len(w) >= 2 and w.lower() not in table.stop_words)

@@ -6,13 +6,15 @@ tens of millions of postings that is most of an indexing run. :class:`BulkSegmen
 produces the same terms, positions, weights, lengths, stored fields and columns (a test
 compares every posting with whoosh's own writer), but for the text fields of our tokenizers:
 
-* a line's terms are cut once per process (a small cache: titles and boilerplate repeat)
+* a short line's terms are cut once per process (a small cache: titles and boilerplate repeat)
   and kept as numbers, one per token, with their positions, in numpy arrays;
 * at flush one stable sort by term orders every token by term, record and position (tokens
   arrive in record and position order), and each posting's value is a slice of one buffer
   of packed positions (:mod:`index.positions`).
 
-A writer holds its postings in memory, so callers keep segments to a bounded size.
+A writer holds its tokens in memory, so callers keep segments to a bounded size; at flush one
+field's postings exist at a time, as numpy arrays, and become Python objects a chunk of terms
+at a time (a Python int or bytes per posting costs ten times its array's bytes).
 """
 from __future__ import annotations
 
@@ -33,11 +35,15 @@ from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 from index.positions import PackedPositions
 
 LINE_CACHE_SIZE = 50_000
+# Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
+# and a long line's entry would cost a kilobyte or more for nothing.
+LINE_CACHE_CHARS = 64
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 1024  # bytes; smaller blocks are stored as they are
 # whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 4.
 PICKLE_PROTOCOL = 4
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 
 
 class _Terms:
@@ -66,9 +72,10 @@ class _Terms:
                         names.append(term)
                     numbers[i] = n
         hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
-        if len(self.lines) >= LINE_CACHE_SIZE:
-            self.lines.clear()
-        self.lines[line] = hit
+        if len(line) <= LINE_CACHE_CHARS:
+            if len(self.lines) >= LINE_CACHE_SIZE:
+                self.lines.clear()
+            self.lines[line] = hit
         return hit
 
     def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:
@@ -141,21 +148,25 @@ class _FieldTokens:
         if not self.numbers:
             return None
         numbers = np.concatenate(self.numbers)
+        self.numbers = []
         positions = np.concatenate(self.positions)
-        counts = np.asarray(self.counts, np.int64)
-        records = np.repeat(np.asarray(self.records, np.int64), counts)
-        lengths = np.zeros(self.records[-1] + 1, np.int64)
+        self.positions = []
+        counts = np.asarray(self.counts, np.int32)
+        records = np.repeat(np.asarray(self.records, np.int32), counts)
+        lengths = np.zeros(self.records[-1] + 1, np.int32)
         lengths[self.records] = counts
         # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
         used = np.unique(numbers)
         names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.zeros(int(used[-1]) + 1, np.int64)
-        rank[used[order]] = np.arange(len(order))
+        rank = np.zeros(int(used[-1]) + 1, np.int32)
+        rank[used[order]] = np.arange(len(order), dtype=np.int32)
         ranks = rank[numbers]
+        del numbers
         # Tokens arrive in (record, position) order; a stable sort by term keeps that order.
         by_term = np.argsort(ranks, kind="stable")
         ranks, records, positions = ranks[by_term], records[by_term], positions[by_term]
+        del by_term
         new = np.ones(len(ranks), bool)
         new[1:] = (ranks[1:] != ranks[:-1]) | (records[1:] != records[:-1])
         starts = np.flatnonzero(new)
@@ -164,9 +175,25 @@ class _FieldTokens:
         post_records = records[starts]
         firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
         buf = positions.astype(np.uint32).tobytes()  # PackedPositions' bytes
-        values = [buf[a:b] for a, b in zip((starts * 4).tolist(), ((starts + freqs) * 4).tolist())]
+        del positions, ranks, records
         return _Postings([names[i] for i in order], np.append(firsts, len(starts)),
-                         post_records, freqs.astype(np.float64), values, lengths[post_records])
+                         post_records, freqs.astype(np.float64),
+                         _Values(buf, starts * 4, (starts + freqs) * 4), lengths[post_records])
+
+
+class _Values:
+    """Each posting's value: a slice of one buffer of bytes, made when it is asked for."""
+
+    def __init__(self, buf: bytes, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.buf, self.starts, self.ends = buf, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def slice(self, a: int, b: int) -> list[bytes]:
+        """The values of postings [a, b)."""
+        buf = self.buf
+        return [buf[s:e] for s, e in zip(self.starts[a:b].tolist(), self.ends[a:b].tolist())]
 
 
 @dataclass
@@ -177,7 +204,7 @@ class _Postings:
     firsts: np.ndarray  # term k's postings are [firsts[k], firsts[k + 1])
     records: np.ndarray
     weights: np.ndarray
-    values: list[bytes]
+    values: _Values | list[bytes]
     lengths: np.ndarray  # the record's length in the field
 
     @classmethod
@@ -257,18 +284,20 @@ class BulkSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fw = self.fieldwriter
-        fields = {name: _Postings.from_rows(terms) for name, terms in self._posts.items()}
-        for name, tokens in self._fast.items():
-            postings = tokens.postings()
-            if postings is not None:
-                fields[name] = postings
+        posts, fast = self._posts, self._fast
         self._posts, self._fast = {}, {}
-        for name in sorted(fields):
+        for name in sorted(set(posts) | set(fast)):
+            # One field's postings at a time: the largest field bounds the writer's memory.
+            postings = _Postings.from_rows(posts.pop(name)) if name in posts else \
+                fast.pop(name).postings()
+            if postings is None:
+                continue
             field = self.schema[name]
             fw.start_field(name, field)
             _PostingsWriter(fw, field.format.fixed_value_size(), self.codec._blocklimit) \
-                .write(fields[name])
+                .write(postings)
             fw.finish_field()
+            del postings
         fw.close()
 
 
@@ -295,23 +324,43 @@ class _PostingsWriter:
         # Blocks: every blocklimit postings of a term; ids delta-coded within a block.
         index_in_term = np.arange(n) - np.repeat(firsts[:-1], np.diff(firsts))
         bstarts = np.flatnonzero(index_in_term % self.blocklimit == 0)
+        del index_in_term
         mini = p.records.copy()
         mini[1:] -= p.records[:-1]
         mini[bstarts] = p.records[bstarts]
-        stats = [f.reduceat(a, bstarts).tolist() for f, a in (
+        bstats = [f.reduceat(a, bstarts) for f, a in (
             (np.maximum, p.weights), (np.minimum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
         tstarts = firsts[:-1]
-        tstats = [f.reduceat(a, tstarts).tolist() for f, a in (
+        tstats = [f.reduceat(a, tstarts) for f, a in (
             (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
-        term_blocks = np.searchsorted(bstarts, firsts).tolist()
-        bounds = np.append(bstarts, n).tolist()
-        ids, weights, lengths = p.records.tolist(), p.weights.tolist(), p.lengths.tolist()
-        mini_ids, values = mini.tolist(), p.values
+        term_blocks = np.searchsorted(bstarts, firsts)
+        bounds = np.append(bstarts, n)
+        k0, nterms = 0, len(p.terms)
+        while k0 < nterms:  # terms [k0, k1) hold at most CHUNK_POSTINGS postings (or one term)
+            k1 = int(np.searchsorted(firsts, firsts[k0] + CHUNK_POSTINGS, side="right")) - 1
+            k1 = min(max(k1, k0 + 1), nterms)
+            a0, a1 = int(firsts[k0]), int(firsts[k1])
+            b0, b1 = int(term_blocks[k0]), int(term_blocks[k1])
+            values = p.values.slice(a0, a1) if isinstance(p.values, _Values) else \
+                p.values[a0:a1]
+            self._write_terms(
+                p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
+                (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
+                [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
+                p.weights[a0:a1].tolist(), p.lengths[a0:a1].tolist(),
+                mini[a0:a1].tolist(), values)
+            k0 = k1
+
+    def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
+                     stats: list[list], tstats: list[list], ids: list[int],
+                     weights: list[float], lengths: list[int], mini_ids: list[int],
+                     values: list[bytes]) -> None:
+        """Some terms' postings, with their blocks and statistics, as lists from 0."""
         add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
         inline_ok = fixed is None or fixed < 0
-        for k, term in enumerate(p.terms):
+        for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a == 1 and inline_ok and values[a]:
                 add(prefix + term, _inlined(ids[a], weights[a], values[a], lengths[a]))

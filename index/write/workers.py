@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from index import layout as gen
-from index.analysis import fastjieba, setup_analysis
+from index.analysis import setup_analysis
 from index.layout import INDEX_NAME
 from index.schema import build_schema, document_record
 from index.write.bulk import BulkSegmentWriter
@@ -95,7 +95,6 @@ def init_worker(parent: int, userdicts: tuple[Path, ...]) -> None:
 
 def run_task(task: Task) -> TaskResult:
     """Parse the task's files and write their documents into one staged segment."""
-    fastjieba.accelerate()
     task.staging.mkdir(parents=True, exist_ok=True)
     storage = gen.DurableFileStorage(str(task.staging))
     ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
@@ -169,7 +168,8 @@ def _index_item(writer: BulkSegmentWriter, item: Item, parse_seconds: float | No
         else:
             parsed = parse_group(item.files or (item.path,), item.doc_id, limits,
                                  dict(item.ids), guard=lambda path: _stem_limit(path, parse_seconds))
-        for record in [document_record(doc) for doc in parsed.documents]:
+        for doc in parsed.documents:  # one record at a time: a part holds thousands
+            record = document_record(doc)
             if len(item.files) > 1:  # the index knows a group by its first file and digest
                 record.update(source_path=str(item.path), source_sha256=parsed.sha256)
             writer.add_document(**record)
