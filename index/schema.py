@@ -14,12 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jieba
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
+from index.analysis import segmenter
 from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analyzer, jieba_analyzer,
                             normalize_doc_number)
 from index.analysis.facets import facet_fields, facet_values
@@ -151,14 +151,14 @@ def current_version() -> dict[str, Any]:
     from index.analysis import _STATE  # the dictionaries this process loaded
 
     return {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint(),
-            "analyzer_version": ANALYZER_VERSION, "jieba": jieba.__version__,
+            "analyzer_version": ANALYZER_VERSION, "segmenter": f"rjieba {segmenter.version()}",
             "dictionaries": sorted(p.name for p, _ in _STATE.loaded)}
 
 
 def _describe(v: dict[str, Any]) -> str:
     dicts = ", ".join(v.get("dictionaries") or []) or "?"
     return (f"索引结构 {v.get('schema_version', '未知')}、分析指纹 {v.get('analysis', '未知')}"
-            f"（分词器 {v.get('analyzer_version', '?')}，jieba {v.get('jieba', '?')}，"
+            f"（分词器 {v.get('analyzer_version', '?')}，{v.get('segmenter') or 'jieba ' + v.get('jieba', '?')}，"
             f"词典 {dicts}）")
 
 

@@ -50,8 +50,7 @@ def one_line(text: str) -> str:
 
 def index_exists(path: Path) -> bool:
     """True if an index (of any version) is at path."""
-    with _without_pkg_resources():  # issue 14: whoosh and jieba, only when searching here
-        from index import is_index
+    from index import is_index  # issue 14: whoosh imported only when searching here
 
     return is_index(path)
 
@@ -102,35 +101,14 @@ def opened_index(index_path: Path) -> Iterator[Index]:
     if not index_exists(index_path):
         raise CliError(f"找不到索引：{index_path}"
                        "（请先运行 gongwen ingest PATH，或用 --index 指定目录）")
-    with _without_pkg_resources():
-        from index import open_index, setup_analysis
+    from index import open_index, setup_analysis
 
-    setup_analysis(lazy=True)  # a few lookups, not the whole dictionary
+    setup_analysis()
     index = open_index(index_path)
     try:
         yield index
     finally:
         index.close()
-
-
-@contextmanager
-def _without_pkg_resources() -> Iterator[None]:
-    """Import the index's modules without pkg_resources (issue 14: 0.09 s CPU of 0.35 s).
-
-    jieba 0.42 imports pkg_resources, which reads every installed distribution's metadata, only
-    to open its own data files, and opens them by path when the import fails. A None entry in
-    sys.modules makes that import fail (the import system's documented rule); it is removed
-    afterwards, so any later importer gets the real module.
-    """
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        yield
-        return
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
-            del sys.modules["pkg_resources"]
 
 
 def echo_json(obj: Any) -> None:

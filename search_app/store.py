@@ -1,12 +1,10 @@
 """The application's one index: opened on first use, kept on app.extensions, closed with the app."""
 from __future__ import annotations
 
-import logging
 import threading
 import weakref
 from pathlib import Path
 
-import jieba
 from flask import Flask, current_app
 
 from index import Index, open_index, setup_analysis
@@ -15,9 +13,7 @@ EXTENSION = "gongwen_index"
 
 
 def prepare_analysis(userdict: Path | str | None = None) -> None:
-    """Quiet jieba's logger and load the analysis dictionaries (once per process)."""
-    # jieba prints "Building prefix dict…" to stderr at INFO level on first use.
-    jieba.setLogLevel(logging.WARNING)
+    """Load the analysis dictionaries (once per process)."""
     setup_analysis(Path(userdict) if userdict else None)
 
 

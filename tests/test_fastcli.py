@@ -30,9 +30,9 @@ try:
 except SystemExit as e:
     code = e.code
 sys.stdout.flush()
-import jieba  # after the search: as the search imported it
+jieba = sys.modules.get("jieba")  # a search does not import it; show (related documents) does
 print("\\n" + json.dumps({"code": code, "modules": sorted(sys.modules),
-                          "jieba": jieba.dt.initialized}))
+                          "jieba": bool(jieba and jieba.dt.initialized)}))
 """
 
 TOKENS = """
@@ -42,7 +42,7 @@ import jieba
 from index import setup_analysis
 from index.analysis import jieba_analyzer, token_spans
 from index.analysis import ensure_jieba, segmenter
-setup_analysis(Path(sys.argv[1]) if sys.argv[1] else None, lazy=True)
+setup_analysis(Path(sys.argv[1]) if sys.argv[1] else None)
 if sys.argv[2] == "jieba":
     ensure_jieba()
 texts = json.loads(sys.stdin.read())

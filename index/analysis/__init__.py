@@ -86,13 +86,11 @@ def read_userdict(path: Path) -> list[tuple[str, int, str | None]]:
     return entries
 
 
-def setup_analysis(userdict: Path | None = None, *, lazy: bool = False,
-                   cache_dir: Path | None = None) -> None:
+def setup_analysis(userdict: Path | None = None, *, cache_dir: Path | None = None) -> None:
     """Add the domain dictionary's words to the segmenter once per process (idempotent).
 
-    lazy and cache_dir are kept for callers: the segmenter loads in a fifth of a second, so
-    there is nothing left to load lazily; jieba's own dictionary (for its part-of-speech
-    tagger, :func:`ensure_jieba`) is cached in cache_dir.
+    The segmenter loads in a fifth of a second, so nothing is loaded lazily; jieba's own
+    dictionary (for its part-of-speech tagger, :func:`ensure_jieba`) is cached in cache_dir.
     """
     path = (userdict or DEFAULT_USERDICT).resolve()
     with _STATE.lock:

@@ -16,7 +16,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import jieba
 
 Entry = tuple[str, int, "str | None"]  # word, frequency, part-of-speech tag
 
@@ -39,12 +38,16 @@ def _writable(folder: Path) -> bool:
 
 def _main_dict_id() -> str:
     """jieba's version and its dictionary file's size and time: a new jieba, a new cache."""
+    import jieba  # here, not at the top: a search never tags, so never imports jieba
+
     st = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat()
     return f"{jieba.__version__}-{st.st_size}-{st.st_mtime_ns}"
 
 
 def load_full(entries: Sequence[Entry], cache_dir: Path | None = None) -> None:
     """Load jieba's whole dictionary (from its cache in cache_dir), then add the entries."""
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" on stderr
     folder = (cache_dir or default_cache_dir()) / f"jieba-{_main_dict_id()}"
     if not jieba.dt.initialized and _writable(folder):
@@ -55,5 +58,7 @@ def load_full(entries: Sequence[Entry], cache_dir: Path | None = None) -> None:
 
 def add_entries(entries: Sequence[Entry]) -> None:
     """Add user words to jieba's loaded dictionary."""
+    import jieba
+
     for word, freq, tag in entries:
         jieba.add_word(word, freq, tag)
