@@ -13,6 +13,7 @@ from index.originals import original_file
 from index.search.ranking import RankParams
 from index.search.similar import SAME_TEXT, jaccard, shingles
 from index.store import Index, create_index, open_index
+from index.search.caches import CACHE_ENV, DEFAULT_CACHE_MB, parse_cache_mb  # issue 14
 from index.types import (FACET_FILTERS, SCOPES, SORTS, DocumentHit, IndexError_,
                          IndexVersionError, PassageHit, QueryError, SearchRequest, SearchResults)
 from index.types import (CitedTitle, DeclaredMatch, DeclaredMeasure, IssueEntry, IssueNeighbours,
@@ -44,7 +45,8 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "PolicyEntry", "IssuerGroup", "DeclaredMeasure", "DeclaredMatch", "CitedTitle",
            "StatedCount", "MeasuresCatalogue", "original_file",
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
-           "MissingIdentifier", "Offer"]
+           "MissingIdentifier", "Offer",
+           "CACHE_ENV", "DEFAULT_CACHE_MB", "parse_cache_mb"]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,6 +13,7 @@ import click
 
 from index import (PARSE_SECONDS, SORTS, Index, IndexError_, QueryError, is_index, open_index,
                    setup_analysis)
+from index import CACHE_ENV, DEFAULT_CACHE_MB, parse_cache_mb  # issue 14: bounded caches
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, ParseError
 from search_app.advanced_cli import advanced_args, advanced_options
@@ -326,10 +327,13 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL)
               show_default=True, help="内核中等待接受的连接队列长度。")
 @click.option("--waitress-defaults", is_flag=True,
               help="改用 waitress 自带的默认设置，日志也不做限流（仅供对比测试）。")
+@click.option("--cache-mb", envvar=CACHE_ENV, default=str(DEFAULT_CACHE_MB), show_default=True,
+              metavar="MB", help=f"检索缓存合计占用内存的上限（所有线程共用）；"
+                                 f"也可用环境变量 {CACHE_ENV} 设置。")
 @domain_errors
 def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
           connection_limit: int, channel_timeout: int, backlog: int,
-          waitress_defaults: bool) -> None:
+          waitress_defaults: bool, cache_mb: str) -> None:
     """gongwen serve : build the index if missing, then serve the web UI and API."""
     import waitress
 
@@ -337,6 +341,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     from search_app.indexing import bundled_corpus, ingest_into_index
     from search_app.store import close_index, get_store
 
+    cache = parse_cache_mb(cache_mb, f"--cache-mb（或 {CACHE_ENV}）")
     prepare_analysis()
     if not index_exists(index_path):
         source = corpus or bundled_corpus()
@@ -348,7 +353,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
         click.echo(summary.line())
         for line in summary.failure_lines() + summary.notice_lines():
             click.echo(terminal_line(line), err=True)
-    app = create_app({"INDEX_PATH": index_path})
+    app = create_app({"INDEX_PATH": index_path, "CACHE_MB": cache})
     get_store(app).get()  # fail now, with one line, rather than on the first request
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.

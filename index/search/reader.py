@@ -19,10 +19,12 @@ from index.layout import open_whoosh
 from index.cards import Card, read_card
 from index.schema import check_version, doc_numbers
 from index.search import archive
+from index.search.caches import DEFAULT_BUDGET, CacheBudget
 from index.search.links import MAX_CITED_BY, Documents, cited_by, resolve_citations
 from index.search.ranking import RankParams
 from index.search.related import related
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
+from index.search.scoring import use_budget
 from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry, IssueNeighbours,
                          MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
 from ingest.model import Document
@@ -36,8 +38,11 @@ class IndexReader:
     picked up by opening a new searcher on the latest table of contents.
     """
 
-    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex) -> None:
+    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex,
+                 cache: CacheBudget = DEFAULT_BUDGET) -> None:
         self.path = path
+        self._budget = cache  # bytes the caches of each generation may hold (index.search.caches)
+        use_budget(ix, cache)
         self._pointer = pointer
         self._stamp = gen.pointer_stamp(path)
         self._ix = ix
@@ -65,6 +70,7 @@ class IndexReader:
                 if gen.generation_dir(self.path, pointer) != \
                         gen.generation_dir(self.path, self._pointer):
                     self._ix = open_whoosh(gen.generation_dir(self.path, pointer))
+                    use_budget(self._ix, self._budget)
                 self._pointer, self._stamp = pointer, stamp
             return self._ix
 
@@ -75,7 +81,9 @@ class IndexReader:
         (hits counted twice) and reuses a segment's reader with its old deletions (a replaced
         or pruned document still found). A new reader from the current TOC costs a few file
         opens; the postings and columns cached per segment id are kept (see index.scoring).
-        Searchers stay per thread because whoosh's readers seek shared file objects.
+        Searchers stay per thread because whoosh's readers seek shared file objects; the
+        files are views of one shared memory map each (index.mapped), so a thread's searcher
+        costs its readers' small state, not a copy of the segments.
         """
         for attempt in range(3):
             ix = self._current_ix()
