@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import jieba.analyse
-import jieba.posseg
 import numpy as np
 
 from index.analysis import normalize_text
@@ -138,6 +136,11 @@ def key_terms(searcher: object, corpus: Corpus, text: str) -> list[str]:
     jieba.analyse.extract_tags does the same with the tagger's HMM on, which costs most of a
     page's time for words the HMM guesses; the dictionaries already hold the domain's words.
     """
+    # Imported here: jieba's tagger and idf tables hold ~100 MB that a server answering only
+    # searches never needs (issue 14, bounded server memory).
+    import jieba.analyse
+    import jieba.posseg
+
     table = jieba.analyse.default_tfidf
     counts = Counter(w for w, flag in jieba.posseg.cut(text, HMM=False)
                      if flag in NOUNS and len(w) >= 2 and w.lower() not in table.stop_words)
