@@ -60,6 +60,9 @@ def estimate_bytes(value: Any) -> int:
     their items (a large container from a sample of them)."""
     if isinstance(value, np.ndarray):
         return value.nbytes + 112
+    if type(value) is tuple and len(value) == 2 and isinstance(value[0], np.ndarray) \
+            and isinstance(value[1], np.ndarray):  # postings: asked on every cache miss
+        return value[0].nbytes + value[1].nbytes + 280
     if isinstance(value, (str, bytes, int, float)) or value is None:
         return sys.getsizeof(value)
     if isinstance(value, (tuple, list, set, frozenset)):
@@ -74,7 +77,7 @@ def estimate_bytes(value: Any) -> int:
     return sys.getsizeof(value)
 
 
-def _sampled(items: Any, size: Callable[[Any], int], sample: int = 64) -> int:
+def _sampled(items: Any, size: Callable[[Any], int], sample: int = 16) -> int:
     """The items' total size, from the first `sample` of them for a large container."""
     n, total = len(items), 0
     for i, item in enumerate(items):
