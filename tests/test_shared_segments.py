@@ -3,11 +3,15 @@ segment file (no copy per thread), the search caches keep to their budget in byt
 invalid budget is refused with one line."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import random
+import shutil
 import threading
 import tracemalloc
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -61,18 +65,36 @@ def _segment_bytes(folder: Path) -> int:
                                                                            ".vps", ".fcs"))
 
 
-def test_threads_read_one_map_of_each_segment_file(index_path: Path) -> None:
-    with open_index(index_path) as ix:
-        threads = [threading.Thread(target=_search_all, args=(ix,)) for _ in range(4)]
-        for t in threads:
-            t.start()
+@contextlib.contextmanager
+def _threads_searching(ix: object, n: int) -> Iterator[None]:
+    """n threads that have searched and stay alive (holding their searchers) until the end."""
+    done, release = threading.Barrier(n + 1), threading.Event()
+
+    def run() -> None:
+        _search_all(ix)
+        done.wait()
+        release.wait()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    done.wait()
+    try:
+        yield
+    finally:
+        release.set()
         for t in threads:
             t.join()
-        assert len(ix._searchers) == 4  # one searcher per thread, as before
+
+
+def test_threads_read_one_map_of_each_segment_file(index_path: Path) -> None:
+    with open_index(index_path) as ix, _threads_searching(ix, 4):
+        searchers = list(ix._searchers)
+        assert len(searchers) == 4  # one searcher per thread, as before
         storage = ix._ix.storage
         assert isinstance(storage, MappedStorage)
         exporters = set()
-        for searcher in ix._searchers:
+        for searcher in searchers:
             for leaf, _ in searcher.reader().leaf_readers():
                 compound = leaf._storage.a  # whoosh's CompoundStorage over our file
                 assert compound._source is None  # whoosh did not map (and copy) it itself
@@ -80,7 +102,7 @@ def test_threads_read_one_map_of_each_segment_file(index_path: Path) -> None:
                 files = [compound.open_file(name) for name in compound.list()]
                 assert all(isinstance(f, MappedFile) for f in files)
                 exporters |= {id(f._buf.obj) for f in files} | {id(compound._file._buf.obj)}
-        segments = len(ix._searchers[0].reader().leaf_readers())
+        segments = len(searchers[0].reader().leaf_readers())
         # Every thread's every file is a view of the same map: one map per segment file.
         assert len(exporters) == segments
         assert storage.mapped_bytes() >= _segment_bytes(_generation(index_path))
@@ -119,7 +141,6 @@ def test_closing_releases_the_maps(index_path: Path) -> None:
     storage = ix._ix.storage
     assert storage.mapped_bytes() > 0
     ix.close()
-    import gc
     gc.collect()
     assert storage.mapped_bytes() == 0
 
@@ -202,3 +223,34 @@ def test_flask_config_is_checked(index_path: Path) -> None:
     assert client.get("/api/search?q=疫情防控").get_json()["total"] > 0
     index = app.extensions["gongwen_index"].get()
     assert _caches_for(index._ix).postings.limit == CacheBudget.of_megabytes(8).postings
+
+
+def _mapped_paths(folder: Path) -> list[str]:
+    """Files under folder this process has memory-mapped, one entry a mapping (/proc/self/maps)."""
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    return [line.split(None, 5)[5] for line in maps
+            if len(line.split(None, 5)) == 6 and str(folder) in line]
+
+
+def test_a_replaced_generation_is_unmapped(tmp_path: Path, index_path: Path) -> None:
+    shutil.copytree(index_path, tmp_path / "index")
+    index = tmp_path / "index"
+    source = index_path.parent / "source"
+    with open_index(index) as ix:
+        old = _generation(index)
+        old_storage = ix._ix.storage
+        with _threads_searching(ix, 3):
+            mapped = _mapped_paths(old)
+            # Three threads' searchers, each segment file mapped once (whoosh mapped it per
+            # searcher).
+            assert len(mapped) == len(set(mapped)) == len(list(old.glob("*.seg"))) > 0
+            assert {Path(p).name for p in mapped} == {p.name for p in old.glob("*.seg")}
+        code, _, err, _ = ingest_in_process(source, "--index", index, "--rebuild", "-q")
+        assert code == 0, err
+        assert _generation(index) != old and not old.exists()
+        # The threads that read the old generation have ended: their searchers went with them.
+        _search_all(ix)  # this one follows the pointer to the new generation
+        gc.collect()
+        assert old_storage.mapped_bytes() == 0
+        assert not _mapped_paths(old)  # the deleted files' space is free
+        assert _mapped_paths(_generation(index))

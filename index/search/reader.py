@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -47,7 +48,9 @@ class IndexReader:
         self._stamp = gen.pointer_stamp(path)
         self._ix = ix
         self._local = threading.local()  # (ix, TOC generation, searcher) per thread
-        self._searchers: list[Searcher] = []
+        # Weak: a thread that ends takes its searcher with it (and the maps of a generation
+        # no longer current); close() closes those still alive.
+        self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
         self._cards: tuple[tuple[FileIndex, Any], list[Card]] | None = None  # (ix, TOC), cards
@@ -102,10 +105,9 @@ class IndexReader:
                 raise IndexError_(f"无法读取索引 {self.path}：{e}") from e
             with self._lock:
                 if held is not None:
-                    if held[2] in self._searchers:
-                        self._searchers.remove(held[2])
+                    self._searchers.discard(held[2])
                     held[2].close()  # only this thread uses it, and it has finished with it
-                self._searchers.append(fresh)
+                self._searchers.add(fresh)
             # The TOC the reader really read: a commit may land between the listing and it.
             read = fresh.reader().generation()
             self._local.held = (ix, toc if read is None or read < 0 else read, fresh)
@@ -237,7 +239,7 @@ class IndexReader:
         """Release every searcher; the Index cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            searchers, self._searchers = self._searchers, []
+            searchers, self._searchers = list(self._searchers), weakref.WeakSet()
         for s in searchers:
             s.close()
         self._ix.close()
