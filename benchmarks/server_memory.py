@@ -20,6 +20,7 @@ running.
     python -m benchmarks.server_memory --index DIR        # an index of the STARD articles
     python -m benchmarks.server_memory --work DIR          # builds it there first (gongwen ingest)
     python -m benchmarks.server_memory --index DIR --questions 100 --random 500   # shorter
+    python -m benchmarks.server_memory --index DIR --one-thread   # 8 threads against 1
 """
 from __future__ import annotations
 
@@ -29,11 +30,9 @@ import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -178,6 +177,8 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, default=OLD_MAIN if OLD_MAIN.is_dir() else None,
                     help="another checkout (with .venv) whose server is the baseline "
                          "(default /work/old/main; none: this checkout with --threads 1)")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="baseline: this checkout's serve with --threads 1 (what threads cost)")
     ap.add_argument("--questions", type=int, help="only the first N questions")
     ap.add_argument("--random", type=int, default=2000, help="distinct random queries")
     ap.add_argument("--clients", type=int, default=8)
@@ -189,7 +190,7 @@ def main() -> None:
     index = args.index or build(work)
     questions = _questions(args.questions)
     randoms = _random_queries(questions, args.random)
-    if args.baseline is not None:
+    if args.baseline is not None and not args.one_thread:
         configs = [(f"baseline {args.baseline}", args.baseline, []),
                    ("this branch", REPO, args.serve_args.split())]
     else:
