@@ -190,11 +190,13 @@ def test_search_caches_stay_within_a_tiny_budget(index_path: Path) -> None:
         for _ in range(60):  # distinct queries
             ix.search(SearchRequest(q=" ".join(rng.sample(WORDS, 2))))
             caches = _caches_for(ix._ix)
-            assert caches.postings.bytes <= CacheBudget.of_megabytes(1).postings
-            assert caches.texts.bytes <= CacheBudget.of_megabytes(1).texts
-        assert caches is not None and len(caches.postings) > 0 and len(caches.texts) > 0
-        # Evictions happened: 60 distinct queries' postings do not fit in 768 kB.
-        assert caches.postings.bytes > CacheBudget.of_megabytes(1).postings // 2
+            assert caches.postings.bytes <= MB and caches.texts.bytes <= MB
+        assert caches is not None
+        keys = list(caches.postings._items)
+        assert any(k[0] == "\x00joined" or isinstance(k[0], str) for k in keys)  # postings
+        assert any(isinstance(k[0], tuple) for k in keys)  # texts (keyed by the segments)
+        # Evictions happened: 60 distinct queries' postings and texts do not fit in 1 MB.
+        assert caches.postings.bytes > MB // 2
 
 
 def test_cache_setting_is_checked() -> None:
@@ -222,7 +224,7 @@ def test_flask_config_is_checked(index_path: Path) -> None:
     client = app.test_client()
     assert client.get("/api/search?q=疫情防控").get_json()["total"] > 0
     index = app.extensions["gongwen_index"].get()
-    assert _caches_for(index._ix).postings.limit == CacheBudget.of_megabytes(8).postings
+    assert _caches_for(index._ix).postings.limit == CacheBudget.of_megabytes(8).bytes == 8 * MB
 
 
 def _mapped_paths(folder: Path) -> list[str]:

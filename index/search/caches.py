@@ -4,7 +4,7 @@ A server answers many distinct queries; a cache keyed by query terms or records 
 growing. Each cache here counts an estimate of its entries' bytes (numpy's nbytes, the size
 of strings and small containers) and drops the least recently used entries past its budget.
 The budget is one number of megabytes (``--cache-mb`` of `gongwen serve`, the environment
-variable GONGWEN_CACHE_MB, Flask's CACHE_MB), shared out by :class:`CacheBudget`.
+variable GONGWEN_CACHE_MB, Flask's CACHE_MB): :class:`CacheBudget`.
 """
 from __future__ import annotations
 
@@ -27,16 +27,16 @@ CACHE_ENV = "GONGWEN_CACHE_MB"
 
 @dataclass(frozen=True)
 class CacheBudget:
-    """Bytes each of an index's caches may hold (one set of caches per index, all threads)."""
+    """Bytes an index's cache may hold, all threads together: term postings (per segment and
+    joined across segments) and documents' normalized text and shingles, in one LRU, so
+    whichever a corpus needs more of (postings for many short articles, texts for long
+    bulletins: a fixed split made either thrash) gets the room."""
 
-    postings: int  # term postings per segment, and joined across segments
-    texts: int  # documents' normalized text and bigram shingles (passage re-ranking)
+    bytes: int
 
     @classmethod
     def of_megabytes(cls, mb: int) -> CacheBudget:
-        """Three quarters to postings (every query reads them), a quarter to texts."""
-        total = mb * MB
-        return cls(postings=total * 3 // 4, texts=total - total * 3 // 4)
+        return cls(mb * MB)
 
 
 DEFAULT_BUDGET = CacheBudget.of_megabytes(DEFAULT_CACHE_MB)

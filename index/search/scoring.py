@@ -47,7 +47,8 @@ _CACHES_LOCK = threading.Lock()
 
 
 def _new_caches(budget: CacheBudget) -> _Caches:
-    return _Caches(ByteLRU(budget.postings), ByteLRU(budget.texts))
+    shared = ByteLRU(budget.bytes)  # one budget: see CacheBudget
+    return _Caches(shared, shared)
 
 
 def use_budget(ix: object, budget: CacheBudget) -> None:
@@ -56,7 +57,7 @@ def use_budget(ix: object, budget: CacheBudget) -> None:
         _BUDGETS[ix] = budget
         caches = _CACHES.get(ix)
         if caches is not None:
-            caches.postings.limit, caches.texts.limit = budget.postings, budget.texts
+            caches.postings.limit = caches.texts.limit = budget.bytes
 
 
 def _per_index(table: weakref.WeakKeyDictionary, ix: object, make: Callable[[], object]) -> object:
