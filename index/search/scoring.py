@@ -185,11 +185,8 @@ class Corpus:
         """A term's postings in every segment, as one pair of arrays."""
         parts = []
         for leaf in self.leaves:
-            key = (leaf.key, field, term)
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = self._read(leaf, field, term)
-                self._cache.put(key, hit)
+            # Not kept per segment as well: the joined arrays are what is cached (one copy).
+            hit = self._cache.get((leaf.key, field, term)) or self._read(leaf, field, term)
             if len(hit[0]):
                 parts.append((hit[0] + leaf.offset if leaf.offset else hit[0], hit[1]))
         if not parts:
