@@ -4,8 +4,9 @@ Builds (or reuses, with --work DIR) an index of ../shared/data/ncp_policies, the
 thread count runs a fresh process that opens the index as `gongwen serve` does, and --commits
 times: commits one small new file through the CLI, asks --questions of the set's questions from
 that many threads, and prints its peak resident memory (ru_maxrss). After a commit every
-thread opens a new searcher, and whoosh copies each segment file it opens out of the memory
-map, so the peak grows with threads × commits (issue 14: share unchanged segments' readers).
+thread opens a new searcher; whoosh's own storage copied each segment file it opened out of
+the memory map, so the peak grew with threads × commits. Since issue 14 every searcher reads
+views of one shared map per file (index/mapped.py): the peak barely grows.
 
     python -m benchmarks.searcher_memory [--work DIR] [--commits 8] [--questions 40]
 """

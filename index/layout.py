@@ -34,6 +34,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.filedb.structfile import StructFile
 
+from index.mapped import MappedStorage
 from index.schema import build_schema, current_version
 from index.types import IndexError_
 
@@ -246,10 +247,12 @@ class WriteLock:
 def open_whoosh(folder: Path, durable: bool = False, mapped: bool = True) -> FileIndex:
     """The whoosh index in a generation folder (durable: every written file is fsynced).
 
-    mapped=False for the write path: whoosh copies each memory-mapped segment file it opens
-    into memory (273 MB for the laws index), which searches repay and a batch that only looks
-    up a few terms does not; unmapped, it reads the file where it needs to.
+    mapped=True (the read path): every segment file is a view of one memory map shared by all
+    readers and threads (index.mapped), never a copy. mapped=False for the write path: a
+    batch that only looks up a few terms reads the file where it needs to.
     """
+    if mapped and not durable:
+        return FileIndex(MappedStorage(str(folder)), indexname=INDEX_NAME)
     kind = DurableFileStorage if durable else FileStorage
     storage = kind(str(folder), supports_mmap=mapped)
     return FileIndex(storage, indexname=INDEX_NAME)

@@ -13,6 +13,7 @@ from index import layout as gen
 from index.analysis import ensure_analysis
 from index.layout import WriteLock, can_create, create_generation, open_whoosh, point_to
 from index.schema import check_version
+from index.search.caches import DEFAULT_CACHE_MB, CacheBudget
 from index.search.reader import IndexReader
 from index.types import IndexError_
 from index.write.writer import IndexWriter
@@ -46,8 +47,10 @@ def create_index(path: Path) -> Index:
     return open_index(path)
 
 
-def open_index(path: Path) -> Index:
-    """The index at path; IndexError_ if there is none, IndexVersionError if it is outdated."""
+def open_index(path: Path, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+    """The index at path; IndexError_ if there is none, IndexVersionError if it is outdated.
+
+    cache_mb: megabytes its caches may hold, all threads together (index.search.caches)."""
     ensure_analysis()
     path = Path(path)
     pointer = gen.read_pointer(path) if path.is_dir() else None
@@ -60,4 +63,4 @@ def open_index(path: Path) -> Index:
             raise IndexError_("缺少目录文件（TOC）")
     except Exception as e:  # noqa: BLE001 - a damaged or foreign index
         raise IndexError_(f"无法打开索引 {path}：{e}") from e
-    return Index(path, pointer, ix)
+    return Index(path, pointer, ix, CacheBudget.of_megabytes(cache_mb))

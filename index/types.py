@@ -470,3 +470,23 @@ class DocumentLinks:
                 "cited_by": [c.to_dict() for c in self.cited_by],
                 "cited_by_total": self.cited_by_total,
                 "related": [r.to_dict() for r in self.related]}
+
+
+# -- issue 14: the search caches' byte budget, a setting of the server and of open_index ---
+
+DEFAULT_CACHE_MB = 96
+MIN_CACHE_MB, MAX_CACHE_MB = 1, 1 << 20
+CACHE_ENV = "GONGWEN_CACHE_MB"
+
+
+def parse_cache_mb(value: object, name: str = CACHE_ENV) -> int:
+    """A cache size in megabytes from a setting; IndexError_ with a one-line reason if invalid."""
+    text = str(value).strip()
+    try:
+        mb = int(text)
+    except ValueError:
+        mb = None
+    if isinstance(value, bool) or mb is None or not MIN_CACHE_MB <= mb <= MAX_CACHE_MB:
+        raise IndexError_(f"缓存上限 {name} 应为 {MIN_CACHE_MB} 到 {MAX_CACHE_MB} 之间的整数"
+                          f"（单位 MB），而不是 {text[:40]!r}")
+    return mb

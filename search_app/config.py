@@ -24,6 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PAGE", 1000, "参数 page 允许的最大值。"),
     Setting("MAX_QUERY_LENGTH", 200, "检索词允许的最大字符数。"),
     Setting("PASSAGES_PER_DOC", 3, "每篇命中文档最多显示的段落数。"),
+    Setting("CACHE_MB", 96, "检索缓存（词项倒排、文档文本）合计占用内存的上限，单位 MB；"
+                            "所有线程共用，按最近最少使用淘汰。"),
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from index import Index, open_index, setup_analysis
+from index import Index, open_index, parse_cache_mb, setup_analysis
 
 EXTENSION = "gongwen_index"
 
@@ -20,8 +20,9 @@ def prepare_analysis(userdict: Path | str | None = None) -> None:
 class IndexStore:
     """Holds one open Index for one application; opening is retried until it succeeds."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache_mb: int) -> None:
         self.path = path
+        self.cache_mb = cache_mb
         self._index: Index | None = None
         self._lock = threading.Lock()
 
@@ -29,7 +30,7 @@ class IndexStore:
         """The open index, opening it now if needed (raises IndexError_ when it cannot)."""
         with self._lock:
             if self._index is None:
-                self._index = open_index(self.path)
+                self._index = open_index(self.path, cache_mb=self.cache_mb)
             return self._index
 
     def close(self) -> None:
@@ -42,7 +43,9 @@ class IndexStore:
 
 def init_app(app: Flask) -> None:
     """Attach an IndexStore for app.config["INDEX_PATH"] and close it when the app goes."""
-    store = IndexStore(Path(app.config["INDEX_PATH"]))
+    # An invalid CACHE_MB fails here, when the app is made, with one line (IndexError_).
+    store = IndexStore(Path(app.config["INDEX_PATH"]),
+                       parse_cache_mb(app.config["CACHE_MB"], "CACHE_MB"))
     app.extensions[EXTENSION] = store
     # Flask has no app-level teardown; close when the app object is collected or at exit.
     weakref.finalize(app, store.close)

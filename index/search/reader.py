@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,9 +20,11 @@ from index.layout import open_whoosh
 from index.cards import Card, read_card
 from index.schema import check_version, doc_numbers
 from index.search import archive
+from index.search.caches import DEFAULT_BUDGET, CacheBudget
 from index.search.links import MAX_CITED_BY, Documents, cited_by, resolve_citations
 from index.search.ranking import RankParams
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
+from index.search.scoring import use_budget
 from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry, IssueNeighbours,
                          MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
 from ingest.model import Document
@@ -35,13 +38,18 @@ class IndexReader:
     picked up by opening a new searcher on the latest table of contents.
     """
 
-    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex) -> None:
+    def __init__(self, path: Path, pointer: dict[str, Any], ix: FileIndex,
+                 cache: CacheBudget = DEFAULT_BUDGET) -> None:
         self.path = path
+        self._budget = cache  # bytes the caches of each generation may hold (index.search.caches)
+        use_budget(ix, cache)
         self._pointer = pointer
         self._stamp = gen.pointer_stamp(path)
         self._ix = ix
         self._local = threading.local()  # (ix, TOC generation, searcher) per thread
-        self._searchers: list[Searcher] = []
+        # Weak: a thread that ends takes its searcher with it (and the maps of a generation
+        # no longer current); close() closes those still alive.
+        self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
         self._cards: tuple[tuple[FileIndex, Any], list[Card]] | None = None  # (ix, TOC), cards
@@ -64,6 +72,7 @@ class IndexReader:
                 if gen.generation_dir(self.path, pointer) != \
                         gen.generation_dir(self.path, self._pointer):
                     self._ix = open_whoosh(gen.generation_dir(self.path, pointer))
+                    use_budget(self._ix, self._budget)
                 self._pointer, self._stamp = pointer, stamp
             return self._ix
 
@@ -74,7 +83,9 @@ class IndexReader:
         (hits counted twice) and reuses a segment's reader with its old deletions (a replaced
         or pruned document still found). A new reader from the current TOC costs a few file
         opens; the postings and columns cached per segment id are kept (see index.scoring).
-        Searchers stay per thread because whoosh's readers seek shared file objects.
+        Searchers stay per thread because whoosh's readers seek shared file objects; the
+        files are views of one shared memory map each (index.mapped), so a thread's searcher
+        costs its readers' small state, not a copy of the segments.
         """
         for attempt in range(3):
             ix = self._current_ix()
@@ -93,10 +104,9 @@ class IndexReader:
                 raise IndexError_(f"无法读取索引 {self.path}：{e}") from e
             with self._lock:
                 if held is not None:
-                    if held[2] in self._searchers:
-                        self._searchers.remove(held[2])
+                    self._searchers.discard(held[2])
                     held[2].close()  # only this thread uses it, and it has finished with it
-                self._searchers.append(fresh)
+                self._searchers.add(fresh)
             # The TOC the reader really read: a commit may land between the listing and it.
             read = fresh.reader().generation()
             self._local.held = (ix, toc if read is None or read < 0 else read, fresh)
@@ -231,7 +241,7 @@ class IndexReader:
         """Release every searcher; the Index cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            searchers, self._searchers = self._searchers, []
+            searchers, self._searchers = list(self._searchers), weakref.WeakSet()
         for s in searchers:
             s.close()
         self._ix.close()

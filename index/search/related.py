@@ -136,7 +136,8 @@ def key_terms(searcher: object, corpus: Corpus, text: str) -> list[str]:
     jieba.analyse.extract_tags does the same with the tagger's HMM on, which costs most of a
     page's time for words the HMM guesses; the dictionaries already hold the domain's words.
     """
-    # Imported here: the tagger's tables and the idf table cost every process ~100 MB.
+    # Imported here: jieba's tagger and idf tables hold ~100 MB that a server answering only
+    # searches never needs (issue 14, bounded server memory).
     import jieba.analyse
     import jieba.posseg
 

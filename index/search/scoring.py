@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -25,45 +24,40 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-# Bound on cached postings, in postings (≈ 8 bytes each): a few hundred frequent terms.
-CACHE_POSTINGS = 6_000_000
-SMALL_CACHE = 5000
-JOINED_POSTINGS = 3_000_000  # per searcher: a term's postings from all segments, joined
+from index.search.caches import DEFAULT_BUDGET, ByteLRU, CacheBudget
+
 PREFIX_TERMS = 2000  # a one-character query looks at this many bigrams that start with it
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
-class _PostingsCache:
-    """LRU of (segment, field, term) → (local record numbers, term frequencies)."""
+@dataclass(frozen=True)
+class _Caches:
+    """An index's caches, shared by every searcher and thread: postings (per segment, and
+    joined across a searcher's segments), and documents' texts and shingles."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None:
-                self.items.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.size += len(value[0]) + 1
-            while self.size > self.limit and len(self.items) > 1:
-                _, old = self.items.popitem(last=False)
-                self.size -= len(old[0]) + 1
+    postings: ByteLRU
+    texts: ByteLRU
 
 
-# One cache per whoosh index object (shared by every searcher and thread of an Index).
+# One set of caches per whoosh index object, and the budget it was given (use_budget).
 _CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_BUDGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
+
+
+def _new_caches(budget: CacheBudget) -> _Caches:
+    shared = ByteLRU(budget.bytes)  # one budget: see CacheBudget
+    return _Caches(shared, shared)
+
+
+def use_budget(ix: object, budget: CacheBudget) -> None:
+    """Bound the caches of whoosh index ix (all its searchers) to budget."""
+    with _CACHES_LOCK:
+        _BUDGETS[ix] = budget
+        caches = _CACHES.get(ix)
+        if caches is not None:
+            caches.postings.limit = caches.texts.limit = budget.bytes
 
 
 def _per_index(table: weakref.WeakKeyDictionary, ix: object, make: Callable[[], object]) -> object:
@@ -74,9 +68,9 @@ def _per_index(table: weakref.WeakKeyDictionary, ix: object, make: Callable[[], 
     return got
 
 
-def _cache_for(ix: object) -> _PostingsCache:
+def _caches_for(ix: object) -> _Caches:
     with _CACHES_LOCK:
-        return _per_index(_CACHES, ix, lambda: _PostingsCache(CACHE_POSTINGS))
+        return _per_index(_CACHES, ix, lambda: _new_caches(_BUDGETS.get(ix, DEFAULT_BUDGET)))
 
 
 def _read_matcher(m: object) -> tuple[np.ndarray, np.ndarray]:
@@ -142,21 +136,21 @@ class Corpus:
         self.searcher = searcher
         reader = searcher.reader()
         self.size = reader.doc_count_all()
-        self._cache = _cache_for(searcher._ix) if getattr(searcher, "_ix", None) else \
-            _PostingsCache(CACHE_POSTINGS)
+        caches = _caches_for(searcher._ix) if getattr(searcher, "_ix", None) else \
+            _new_caches(DEFAULT_BUDGET)
+        self._cache, self._texts = caches.postings, caches.texts
         self.leaves = []
         for leaf, offset in reader.leaf_readers():
             seg = getattr(leaf, "_segment", None)
             key = seg.segment_id() if seg is not None else f"{id(leaf)}"
             self.leaves.append(_Leaf(leaf, offset, key))
+        # Record numbers depend on the segments and their order: the key of what is joined.
+        self._signature = tuple((leaf.key, leaf.offset) for leaf in self.leaves)
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._columns: dict[tuple, object] = {}
         self._segments = _segment_data_for(searcher._ix, {leaf.key for leaf in self.leaves}) \
             if getattr(searcher, "_ix", None) else {}
-        self._small: dict[tuple, object] = {}
-        self._joined: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._joined_size = 0
         self._lock = threading.Lock()
         live = np.ones(self.size, dtype=bool)
         for leaf in self.leaves:
@@ -175,20 +169,8 @@ class Corpus:
         """(global record numbers, term frequencies) of a term, deleted records included."""
         if len(self.leaves) == 1:
             return self._leaf_postings(self.leaves[0], field, term)
-        key = (field, term)
-        with self._lock:
-            hit = self._joined.get(key)
-            if hit is not None:
-                self._joined.move_to_end(key)
-                return hit
-        hit = self._join(field, term)
-        with self._lock:
-            self._joined[key] = hit
-            self._joined_size += len(hit[0]) + 1
-            while self._joined_size > JOINED_POSTINGS and len(self._joined) > 1:
-                _, old = self._joined.popitem(last=False)
-                self._joined_size -= len(old[0]) + 1
-        return hit
+        return self._cache.get_or_make(("\x00joined", self._signature, field, term),
+                                       lambda: self._join(field, term))
 
     def _leaf_postings(self, leaf: _Leaf, field: str,
                        term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -203,11 +185,8 @@ class Corpus:
         """A term's postings in every segment, as one pair of arrays."""
         parts = []
         for leaf in self.leaves:
-            key = (leaf.key, field, term)
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = self._read(leaf, field, term)
-                self._cache.put(key, hit)
+            # Not kept per segment as well: the joined arrays are what is cached (one copy).
+            hit = self._cache.get((leaf.key, field, term)) or self._read(leaf, field, term)
             if len(hit[0]):
                 parts.append((hit[0] + leaf.offset if leaf.offset else hit[0], hit[1]))
         if not parts:
@@ -285,15 +264,16 @@ class Corpus:
         return avg
 
     def cached(self, key: tuple, make: Callable[[], object], keep: bool = False) -> object:
-        """A per-searcher cache: kept (keep=True), or small and cleared when full (texts …)."""
-        store = self._columns if keep else self._small
+        """Kept for this searcher (keep=True: one per field), or in the index's texts cache,
+        bounded in bytes and shared by all threads (texts, shingles …: one per document)."""
+        if not keep:
+            return self._texts.get_or_make((self._signature,) + key, make)
+        store = self._columns
         with self._lock:
             if key in store:
                 return store[key]
         value = make()
         with self._lock:
-            if not keep and len(store) >= SMALL_CACHE:
-                store.clear()
             store[key] = value
         return value
 
