@@ -132,7 +132,8 @@ def test_a_second_thread_allocates_a_small_fraction_of_the_index(index_path: Pat
                            indexname=gen.INDEX_NAME)
         copying = _second_thread_allocations(ix)
     assert copying > size  # the copy is real: the baseline measures what it should
-    assert ours < size / 10, (ours, size, copying)
+    # What a searcher does allocate is its own small arrays (live mask, length norms)
+    assert ours < size / 5, (ours, size, copying)
 
 
 def test_closing_releases_the_maps(index_path: Path) -> None:
