@@ -79,6 +79,8 @@ def document_card(doc: Document) -> bytes:
             "n": doc.doc_number, "s": doc.sample,
             "b": doc.bulletin.to_dict() if doc.bulletin else None,
             "sup": doc.extra.get("supplement") == "增刊", "x": counts, "r": _refs(doc)}
+    # Only what a document has: read_card defaults the rest (a column is not compressed).
+    card = {k: v for k, v in card.items() if k in ("t", "y") or v}
     return json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

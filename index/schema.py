@@ -10,7 +10,6 @@ Text fields store positions packed (:mod:`index.positions`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +25,16 @@ from index.analysis.facets import facet_fields, facet_values
 from index.analysis.terms import citation_fields, ranking_fields
 from index.cards import document_card
 from index.positions import PackedPositions
+from index.records import pack_document
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 8  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+SCHEMA_VERSION = 9  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
 # 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
 # 6: originals (the kept files each document names); 7: titles, cites_no (citations as links);
 # 8: facet and sort fields (index.analysis.facets)
+# 9: stored records packed (index.records), varint positions, int weights, compact cards
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -110,7 +111,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "doc_type": doc.doc_type, "year": year or 0,
         "date": int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
         "sample": doc.sample,
-        "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
+        "doc": pack_document(doc),  # index.records: compact, deflated
         "card": document_card(doc),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms

@@ -9,12 +9,12 @@ Their passages are scored against the query's words and bigrams, the best
 from __future__ import annotations
 
 import bisect
-import json
 import numpy as np
 from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_text
+from index.records import stored_document
 from index.search.expand import load_expander
 from index.search.highlight import Highlighter
 from index.search.narrow import (SORTERS, choice_mask, merged, parse_branches, records,
@@ -129,7 +129,7 @@ class _StoredDocs:
     def get(self, docnum: int) -> Document:
         doc = self.docs.get(docnum)
         if doc is None:
-            doc = Document.from_dict(json.loads(self.searcher.stored_fields(docnum)["doc"]))
+            doc = stored_document(self.searcher.stored_fields(docnum))
             self.docs[docnum] = doc
         return doc
 

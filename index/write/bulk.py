@@ -30,7 +30,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
-from index.positions import PackedPositions
+from index.positions import PackedPositions, pack_postings
 
 LINE_CACHE_SIZE = 50_000
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
@@ -163,8 +163,7 @@ class _FieldTokens:
         post_rank = ranks[starts]
         post_records = records[starts]
         firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
-        buf = positions.astype(np.uint32).tobytes()  # PackedPositions' bytes
-        values = [buf[a:b] for a, b in zip((starts * 4).tolist(), ((starts + freqs) * 4).tolist())]
+        values = pack_postings(positions, starts)  # PackedPositions' bytes
         return _Postings([names[i] for i in order], np.append(firsts, len(starts)),
                          post_records, freqs.astype(np.float64), values, lengths[post_records])
 
@@ -313,8 +312,9 @@ class _PostingsWriter:
         inline_ok = fixed is None or fixed < 0
         for k, term in enumerate(p.terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
-            if b - a == 1 and inline_ok and values[a]:
-                add(prefix + term, _inlined(ids[a], weights[a], values[a], lengths[a]))
+            if b - a == 1:  # ID and keyword terms too: a doc_id's block cost 60 bytes
+                add(prefix + term, _inlined(ids[a], weights[a], None if fixed == 0 else values[a],
+                                            lengths[a]))
                 continue
             out = [WHOOSH3_HEADER_MAGIC]
             last_block = term_blocks[k + 1] - 1
@@ -322,7 +322,7 @@ class _PostingsWriter:
                 s, e = bounds[j], bounds[j + 1]
                 top, low = stats[0][j], stats[1][j]
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
-                    tuple(_f32(weights[s:e]))
+                    _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
                 data = pickle.dumps((tuple(mini_ids[s:e]), w, mini_values), PICKLE_PROTOCOL)
@@ -349,12 +349,18 @@ def _length_byte(length: int) -> int:
     return length_to_byte(length) if length else 0
 
 
+def _mini_weights(values: Sequence[float]) -> tuple[float, ...] | tuple[int, ...]:
+    """A block's weights as pickled: term frequencies as ints (two bytes each, not nine)."""
+    ints = tuple(map(int, values))
+    return ints if ints == tuple(values) else tuple(_f32(values))
+
+
 def _f32(values: Sequence[float]) -> list[float]:
     """The values as whoosh's array("f") gives them back (weights are 32-bit floats)."""
     return array("f", values).tolist()
 
 
-def _inlined(docnum: int, weight: float, vbytes: bytes, length: int) -> bytes:
+def _inlined(docnum: int, weight: float, vbytes: bytes | None, length: int) -> bytes:
     """The term info of a term with one posting, the posting inlined (as W3TermInfo.to_bytes).
 
     whoosh inlines only empty posting lists; a reader reads any inlined list. Inlining the
