@@ -16,6 +16,7 @@ A writer holds its postings in memory, so callers keep segments to a bounded siz
 """
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from array import array
@@ -34,9 +35,11 @@ from index.positions import PackedPositions, pack_postings
 
 LINE_CACHE_SIZE = 50_000
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
-COMPRESS_MIN = 1024  # bytes; smaller blocks are stored as they are
-# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 4.
-PICKLE_PROTOCOL = 4
+COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
+# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
+# 4 adds a 9-byte frame to every pickle (see _pickle).
+PICKLE_PROTOCOL = 3
+INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 
 
@@ -306,15 +309,19 @@ class _PostingsWriter:
             (np.maximum, p.lengths))]
         term_blocks = np.searchsorted(bstarts, firsts).tolist()
         bounds = np.append(bstarts, n).tolist()
-        ids, weights, lengths = p.records.tolist(), p.weights.tolist(), p.lengths.tolist()
+        ids, weights = p.records.tolist(), p.weights.tolist()
         mini_ids, values = mini.tolist(), p.values
         add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
         inline_ok = fixed is None or fixed < 0
         for k, term in enumerate(p.terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
-            if b - a == 1:  # ID and keyword terms too: a doc_id's block cost 60 bytes
-                add(prefix + term, _inlined(ids[a], weights[a], None if fixed == 0 else values[a],
-                                            lengths[a]))
+            if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
+                head = W3TermInfo._struct.pack(
+                    1, tstats[0][k], b - a, _length_byte(tstats[2][k]),
+                    _length_byte(tstats[3][k]), max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
+                add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
+                                                   vals)))
                 continue
             out = [WHOOSH3_HEADER_MAGIC]
             last_block = term_blocks[k + 1] - 1
@@ -325,14 +332,14 @@ class _PostingsWriter:
                     _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
-                data = pickle.dumps((tuple(mini_ids[s:e]), w, mini_values), PICKLE_PROTOCOL)
+                data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
                 comp = 0
                 if len(data) >= COMPRESS_MIN:
-                    comp = COMPRESSION
-                    data = zlib.compress(data, comp)
-                info = pickle.dumps((e - s, ids[e - 1], max(top, 0.0), comp,
-                                     _length_byte(stats[2][j]), _length_byte(stats[3][j])),
-                                    PICKLE_PROTOCOL)
+                    packed = zlib.compress(data, COMPRESSION)
+                    if len(packed) < len(data):
+                        comp, data = COMPRESSION, packed
+                info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
+                                _length_byte(stats[2][j]), _length_byte(stats[3][j])))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
             data = b"".join(out)
@@ -360,13 +367,11 @@ def _f32(values: Sequence[float]) -> list[float]:
     return array("f", values).tolist()
 
 
-def _inlined(docnum: int, weight: float, vbytes: bytes | None, length: int) -> bytes:
-    """The term info of a term with one posting, the posting inlined (as W3TermInfo.to_bytes).
-
-    whoosh inlines only empty posting lists; a reader reads any inlined list. Inlining the
-    most common case saves a block in the postings file and two pickles per term.
-    """
-    weight = _f32((weight,))[0]
-    lbyte = _length_byte(length)
-    head = W3TermInfo._struct.pack(1, weight, 1, lbyte, lbyte, max(weight, 0.0), docnum, docnum)
-    return head + pickle.dumps(((docnum,), (weight,), (vbytes,)), PICKLE_PROTOCOL)
+def _pickle(obj: Any) -> bytes:
+    """obj pickled as whoosh reads it, small: protocol 3 (bytes as bytes, no 9-byte frame) and
+    no memo (our tuples are flat: nothing repeats but bytes values, which the memo cannot share)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, PICKLE_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(obj)
+    return out.getvalue()
