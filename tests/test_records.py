@@ -31,7 +31,8 @@ def _rich() -> Document:
                   Section("一、总体情况", 1, (table, scanned),
                           (Item("一是", "强化党的领导", "p3"),))),
         source=Source("/data/通知.pdf", "pdf", "ab" * 32),
-        sources=(Source("/data/通知.pdf", "pdf", "ab" * 32), Source("/data/通知.docx", "docx", "cd" * 32)),
+        sources=(Source("/data/通知.pdf", "pdf", "ab" * 32),
+                 Source("/data/通知.docx", "docx", "cd" * 32)),
         sample=True, extra={"policy_measures": "24", "supplement": "增刊"}, ocr_pages=(4,),
         attachment_of=AttachmentLink("1", "上级通知", "parent"),
         attachments=(AttachmentLink("1", "方案全文", None), AttachmentLink("2", "名单", "rich-2")))
@@ -82,3 +83,40 @@ def test_documents_come_back_from_a_real_index(tmp_path: Path) -> None:
         hit = index.search(SearchRequest(q="丽江市")).hits[0]
         assert hit.doc_id == "rich"
         assert "丽江市" in hit.passages[0].text.replace("<mark>", "").replace("</mark>", "")
+
+
+
+
+def _column_round_trip(values: list[bytes]) -> tuple[list[bytes], bytes]:
+    """What a SharedBytesColumn reads back of values, and its last two bytes (the layout)."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from index.columns import SharedBytesColumn
+
+    storage, column = RamStorage(), SharedBytesColumn()
+    with storage.create_file("c") as f:
+        writer = column.writer(f)
+        for docnum, v in enumerate(values):
+            if v:  # a record without a value: the writer fills it in
+                writer.add(docnum, v)
+        writer.finish(len(values))
+    f = storage.open_file("c")
+    length = storage.file_length("c")
+    reader = column.reader(f, 0, length, len(values))
+    assert reader[len(values) - 1] == values[-1]
+    return list(reader), f.get(length - 2, 2)
+
+
+def test_shared_columns_keep_every_value() -> None:
+    """One file's records (1- or 2-byte references), 70,000 distinct shared values (4-byte
+    references: whoosh's RefBytesColumn would drop those past 65,535), all distinct (plain)."""
+    n = 160_000
+    cases = [([f"/data/part{i // 1000}.jsonl".encode() for i in range(n)], b"Br"),
+             ([f"/data/part{i // 300}.jsonl".encode() for i in range(n)], b"Hr"),
+             ([f"{(i // 2) % 70_000:06d}".encode() for i in range(n)], b"Ir"),
+             ([f"文件{i}.pdf".encode() for i in range(2_000)], b"p")]
+    for values, layout in cases:
+        values[5] = b""
+        got, tail = _column_round_trip(values)
+        assert got == values
+        assert tail.endswith(layout)
