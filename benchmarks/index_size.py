@@ -91,7 +91,8 @@ def measure(root: Path) -> tuple[Counter, int]:
     ix = storage.open_index()
     for f in root.rglob("*"):
         if f.is_file() and gen not in f.parents:
-            where = "originals (files/)" if "files" in f.relative_to(root).parts else "pointer, lock"
+            kept = "files" in f.relative_to(root).parts
+            where = "originals (files/)" if kept else "pointer, lock"
             out[("(index)", where)] += f.stat().st_size
     for f in gen.iterdir():
         if f.suffix == ".toc" or f.name.endswith(".lock"):
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             c, t = measure(folder)
             results.append((name, c, t))
         print(f"{args.set}{'' if args.limit is None else f' (first {args.limit})'}: "
-              f"{mb:.1f} MB of text; index {results[0][2] / 1e6:.1f} MB = "
+              f"{mb:.3g} MB of text; index {results[0][2] / 1e6:.1f} MB = "
               f"{results[0][2] / 1e6 / mb:.2f}x the text"
               + (f"; baseline {results[1][2] / 1e6:.1f} MB = {results[1][2] / 1e6 / mb:.2f}x"
                  if len(results) > 1 else ""))
