@@ -120,3 +120,19 @@ def test_shared_columns_keep_every_value() -> None:
         got, tail = _column_round_trip(values)
         assert got == values
         assert tail.endswith(layout)
+
+
+def test_a_card_keeps_what_the_archive_lists() -> None:
+    from index.cards import document_card, read_card
+
+    doc = _rich()
+    card = read_card("rich", document_card(doc))
+    assert (card.title, card.doc_type, card.kind, card.date, card.issuer, card.doc_number) == \
+        (doc.title, "policy", "通知", dt.date(2021, 6, 22), doc.issuer, "云工发〔2021〕12号")
+    assert card.bulletin == doc.bulletin.to_dict() and card.sample and card.supplement
+    assert card.extra == {"policy_measures": "24"}
+    assert [(r.title, r.doc_number) for r in card.refs] == \
+        [("产业工人队伍建设改革方案", None), ("某通知", "国办发〔2019〕6号")]
+    bare = read_card("e3", document_card(make_doc("e3", "坏字符\udcff𠀀", ["正文"], doc_type="other")))
+    assert (bare.title, bare.kind, bare.date, bare.bulletin, bare.refs, bare.extra) == \
+        ("坏字符\udcff𠀀", None, None, None, (), {})
