@@ -90,10 +90,13 @@ def pack_document(doc: Document) -> str:
 
 
 def unpack_dict(stored: str) -> dict[str, Any]:
-    """The JSON object a stored record holds (Document.to_dict's keys, defaults left out)."""
+    """The JSON object a stored record holds: Document.to_dict's keys that from_dict reads
+    (null and empty values left out), ``sources`` always listing the files."""
     unpacker = zlib.decompressobj(_WBITS, _ZDICT)
     raw = unpacker.decompress(b64decode(stored)) + unpacker.flush()
     d = json.loads(raw.decode(ENCODING))
+    if "sources" not in d and d.get("source"):
+        d["sources"] = [d["source"]]  # to_dict's: the one source is also the list of files
     for s in d.get("sections") or ():
         for p in s.get("passages") or ():
             if "text" not in p:

@@ -136,3 +136,15 @@ def test_a_card_keeps_what_the_archive_lists() -> None:
     bare = read_card("e3", document_card(make_doc("e3", "坏字符\udcff𠀀", ["正文"], doc_type="other")))
     assert (bare.title, bare.kind, bare.date, bare.bulletin, bare.refs, bare.extra) == \
         ("坏字符\udcff𠀀", None, None, None, (), {})
+
+
+def test_a_record_lists_the_files_a_document_was_read_from() -> None:
+    """What a batch reads of a record (write/batch.py): every source, a lone one included."""
+    from index.records import unpack_dict
+
+    one = make_doc("one", "一个来源", ["正文"], source=Source("/a.pdf", "pdf", "ab" * 32))
+    assert [s["path"] for s in unpack_dict(pack_document(one))["sources"]] == ["/a.pdf"]
+    two = _rich()
+    assert [s["path"] for s in unpack_dict(pack_document(two))["sources"]] == \
+        ["/data/通知.pdf", "/data/通知.docx"]
+    assert "sources" not in unpack_dict(pack_document(make_doc("none", "无来源", ["正文"])))
