@@ -14,6 +14,7 @@ from typing import Any
 from ingest.model import Document
 
 _SNIPPET = 90  # characters of the sentence around a citation
+ENCODING = "gb18030"  # encodes every Unicode scalar value, as index.records' records
 _SENTENCE_END = re.compile(r"[。！？；]")
 
 
@@ -79,14 +80,19 @@ def document_card(doc: Document) -> bytes:
             "n": doc.doc_number, "s": doc.sample,
             "b": doc.bulletin.to_dict() if doc.bulletin else None,
             "sup": doc.extra.get("supplement") == "增刊", "x": counts, "r": _refs(doc)}
-    return json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Only what a document has: read_card defaults the rest (a column is not compressed).
+    card = {k: v for k, v in card.items() if k in ("t", "y") or v}
+    try:  # GB18030: two bytes a common Han character where UTF-8 takes three
+        return json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode(ENCODING)
+    except UnicodeEncodeError:  # a lone surrogate: JSON's escapes keep it, in ASCII
+        return json.dumps(card, separators=(",", ":")).encode(ENCODING)
 
 
 def read_card(doc_id: str, raw: bytes) -> Card | None:
     """The card stored for doc_id, or None for a record without one."""
     if not raw:
         return None
-    c = json.loads(raw.decode("utf-8"))
+    c = json.loads(raw.decode(ENCODING))
     return Card(doc_id=doc_id, title=c["t"], doc_type=c["y"], kind=c.get("k"),
                 date=dt.date.fromisoformat(c["d"]) if c.get("d") else None,
                 issuer=c.get("i"), doc_number=c.get("n"), sample=bool(c.get("s")),

@@ -10,7 +10,6 @@ Text fields store positions packed (:mod:`index.positions`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,19 @@ from index.analysis import (ANALYZER_VERSION, analysis_fingerprint, bigram_analy
 from index.analysis.facets import facet_fields, facet_values
 from index.analysis.terms import citation_fields, ranking_fields
 from index.cards import document_card
+from index.columns import SharedBytesColumn
 from index.positions import PackedPositions
+from index.records import pack_document
 from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 8  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+SCHEMA_VERSION = 9  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
 # 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
 # 6: originals (the kept files each document names); 7: titles, cites_no (citations as links);
 # 8: facet and sort fields (index.analysis.facets)
+# 9: stored records packed (index.records), varint positions, int weights, compact cards,
+# shared columns (index.columns)
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))
@@ -55,7 +58,7 @@ def build_schema() -> Schema:
         title_bg=_text(bigrams),
         body=_text(words),
         body_bg=_text(bigrams),
-        doc_type=ID(sortable=True),
+        doc_type=ID(sortable=SharedBytesColumn()),
         kind=ID,
         issuer=_text(bigrams),
         doc_number=ID,
@@ -64,11 +67,11 @@ def build_schema() -> Schema:
         year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
         date=NUMERIC(int, bits=32, sortable=True, shift_step=0),  # yyyymmdd, 0 when undated
         sample=BOOLEAN,
-        source_path=ID(sortable=True),
-        source_sha256=ID(sortable=True),
+        source_path=ID(sortable=SharedBytesColumn()),  # shared: records of one file (index.columns)
+        source_sha256=ID(sortable=SharedBytesColumn()),
         issue=KEYWORD,  # ranking (issue 3): 2021年第12期 第12期 总第38期
         cites=KEYWORD,  # ranking (issue 3): titles cited in 《》 (index.analysis.terms)
-        work=ID(sortable=True),  # ranking (issue 3): the title of the work (index.analysis.terms)
+        work=ID(sortable=SharedBytesColumn()),  # ranking (issue 3): the work's title
         originals=KEYWORD,  # the sha256 of every original file: which kept files are still named
         titles=KEYWORD,  # issue 12: title keys a citation resolves to (index.analysis.terms)
         cites_no=KEYWORD,  # issue 12: 发文字号 the document cites
@@ -110,7 +113,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "doc_type": doc.doc_type, "year": year or 0,
         "date": int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
         "sample": doc.sample,
-        "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
+        "doc": pack_document(doc),  # index.records: compact, deflated
         "card": document_card(doc),
     }
     record.update(ranking_fields(doc))  # issue 3: index.analysis.terms

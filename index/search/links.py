@@ -7,13 +7,13 @@ documents found are read.
 """
 from __future__ import annotations
 
-import json
 
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_doc_number
 from index.analysis.terms import issued_titles, match_key, title_key, title_keys
+from index.records import stored_document
 from index.types import Citation, CitedBy, DocRef
 from ingest.model import Document, Reference
 
@@ -35,7 +35,7 @@ class Documents:
 
     def get(self, n: int) -> Document:
         if n not in self._docs:
-            self._docs[n] = Document.from_dict(json.loads(self.searcher.stored_fields(n)["doc"]))
+            self._docs[n] = stored_document(self.searcher.stored_fields(n))
         return self._docs[n]
 
     def newest_first(self, numbers: set[int]) -> list[int]:

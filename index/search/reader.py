@@ -4,7 +4,6 @@ reading documents. :class:`index.store.Index` is this plus the small writes of
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 import weakref
@@ -18,6 +17,7 @@ from whoosh.searching import Searcher
 from index import layout as gen
 from index.layout import open_whoosh
 from index.cards import Card, read_card
+from index.records import stored_document
 from index.schema import check_version, doc_numbers
 from index.search import archive
 from index.search.caches import DEFAULT_BUDGET, CacheBudget
@@ -139,7 +139,7 @@ class IndexReader:
         for n in s.docs_for_query(Term("doc_id", doc_id)):
             stored = s.stored_fields(n)
             if "doc" in stored:
-                return Document.from_dict(json.loads(stored["doc"]))
+                return stored_document(stored)
         return None
 
     def document_links(self, doc: Document, cited_by_limit: int = MAX_CITED_BY) -> DocumentLinks:

@@ -9,12 +9,12 @@ Their passages are scored against the query's words and bigrams, the best
 from __future__ import annotations
 
 import bisect
-import json
 import numpy as np
 from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
 from index.analysis import normalize_text
+from index.records import unpack_dict
 from index.search.expand import load_expander
 from index.search.highlight import Highlighter
 from index.search.narrow import (SORTERS, choice_mask, merged, parse_branches, records,
@@ -131,7 +131,7 @@ class _StoredDocs:
         """The stored Document as a dict (Document.to_dict's form)."""
         rec = self.records.get(docnum)
         if rec is None:
-            rec = json.loads(self.searcher.stored_fields(docnum)["doc"])
+            rec = unpack_dict(self.searcher.stored_fields(docnum)["doc"])
             self.records[docnum] = rec
         return rec
 
@@ -173,8 +173,9 @@ def record_text(rec: dict) -> str:
     """A stored Document's title and passages (its dict, as Document.passages() orders them),
     normalized, one line each."""
     # _passage_norms cuts the passages back out of this text: keep the two in step.
-    return normalize_text("\n".join([rec["title"]] + [p["text"] for s in rec.get("sections") or ()
-                                                      for p in s.get("passages", ())]))
+    lines = [rec.get("title", "")] + [p["text"] for s in rec.get("sections") or ()
+                                      for p in s.get("passages", ())]
+    return normalize_text("\n".join(lines))
 
 
 # -- filters -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ deletions of replaced documents; commits fall only between files, never inside o
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -21,6 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from index import layout as gen
 from index.layout import open_whoosh
+from index.records import unpack_dict
 from index.write.originals import keep_files
 from index.write.merge import WRITER_POOL_MB, MergePolicy, tiered
 from index.write.workers import Item, ItemResult, Task, TaskResult
@@ -141,7 +141,7 @@ class Manifest:
         docs = self._docs("doc_id", doc_id)
         if not docs:
             return []
-        stored = json.loads(self._searcher.stored_fields(docs[0])["doc"])
+        stored = unpack_dict(self._searcher.stored_fields(docs[0])["doc"])
         return [s["path"] for s in stored.get("sources") or () if s.get("path")]
 
     def close(self) -> None:

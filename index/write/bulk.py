@@ -18,6 +18,7 @@ at a time (a Python int or bytes per posting costs ten times its array's bytes).
 """
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from array import array
@@ -32,16 +33,18 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
-from index.positions import PackedPositions
+from index.positions import PackedPositions, pack_postings
 
 LINE_CACHE_SIZE = 50_000
 # Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
 # and a long line's entry would cost a kilobyte or more for nothing.
 LINE_CACHE_CHARS = 64
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
-COMPRESS_MIN = 1024  # bytes; smaller blocks are stored as they are
-# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 4.
-PICKLE_PROTOCOL = 4
+COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
+# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
+# 4 adds a 9-byte frame to every pickle (see _pickle).
+PICKLE_PROTOCOL = 3
+INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 
@@ -174,11 +177,10 @@ class _FieldTokens:
         post_rank = ranks[starts]
         post_records = records[starts]
         firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
-        buf = positions.astype(np.uint32).tobytes()  # PackedPositions' bytes
+        values = _Values(*pack_postings(positions, starts))  # PackedPositions' bytes
         del positions, ranks, records
         return _Postings([names[i] for i in order], np.append(firsts, len(starts)),
-                         post_records, freqs.astype(np.float64),
-                         _Values(buf, starts * 4, (starts + freqs) * 4), lengths[post_records])
+                         post_records, freqs.astype(np.float64), values, lengths[post_records])
 
 
 class _Values:
@@ -349,21 +351,24 @@ class _PostingsWriter:
                 p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
-                p.weights[a0:a1].tolist(), p.lengths[a0:a1].tolist(),
-                mini[a0:a1].tolist(), values)
+                p.weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
             k0 = k1
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], lengths: list[int], mini_ids: list[int],
-                     values: list[bytes]) -> None:
+                     weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
         add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
         inline_ok = fixed is None or fixed < 0
         for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
-            if b - a == 1 and inline_ok and values[a]:
-                add(prefix + term, _inlined(ids[a], weights[a], values[a], lengths[a]))
+            if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
+                head = W3TermInfo._struct.pack(
+                    1, tstats[0][k], b - a, _length_byte(tstats[2][k]),
+                    _length_byte(tstats[3][k]), max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
+                add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
+                                                   vals)))
                 continue
             out = [WHOOSH3_HEADER_MAGIC]
             last_block = term_blocks[k + 1] - 1
@@ -371,17 +376,17 @@ class _PostingsWriter:
                 s, e = bounds[j], bounds[j + 1]
                 top, low = stats[0][j], stats[1][j]
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
-                    tuple(_f32(weights[s:e]))
+                    _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
-                data = pickle.dumps((tuple(mini_ids[s:e]), w, mini_values), PICKLE_PROTOCOL)
+                data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
                 comp = 0
                 if len(data) >= COMPRESS_MIN:
-                    comp = COMPRESSION
-                    data = zlib.compress(data, comp)
-                info = pickle.dumps((e - s, ids[e - 1], max(top, 0.0), comp,
-                                     _length_byte(stats[2][j]), _length_byte(stats[3][j])),
-                                    PICKLE_PROTOCOL)
+                    packed = zlib.compress(data, COMPRESSION)
+                    if len(packed) < len(data):
+                        comp, data = COMPRESSION, packed
+                info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
+                                _length_byte(stats[2][j]), _length_byte(stats[3][j])))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
             data = b"".join(out)
@@ -398,18 +403,22 @@ def _length_byte(length: int) -> int:
     return length_to_byte(length) if length else 0
 
 
+def _mini_weights(values: Sequence[float]) -> tuple[float, ...] | tuple[int, ...]:
+    """A block's weights as pickled: term frequencies as ints (two bytes each, not nine)."""
+    ints = tuple(map(int, values))
+    return ints if ints == tuple(values) else tuple(_f32(values))
+
+
 def _f32(values: Sequence[float]) -> list[float]:
     """The values as whoosh's array("f") gives them back (weights are 32-bit floats)."""
     return array("f", values).tolist()
 
 
-def _inlined(docnum: int, weight: float, vbytes: bytes, length: int) -> bytes:
-    """The term info of a term with one posting, the posting inlined (as W3TermInfo.to_bytes).
-
-    whoosh inlines only empty posting lists; a reader reads any inlined list. Inlining the
-    most common case saves a block in the postings file and two pickles per term.
-    """
-    weight = _f32((weight,))[0]
-    lbyte = _length_byte(length)
-    head = W3TermInfo._struct.pack(1, weight, 1, lbyte, lbyte, max(weight, 0.0), docnum, docnum)
-    return head + pickle.dumps(((docnum,), (weight,), (vbytes,)), PICKLE_PROTOCOL)
+def _pickle(obj: Any) -> bytes:
+    """obj pickled as whoosh reads it, small: protocol 3 (bytes as bytes, no 9-byte frame) and
+    no memo (our tuples are flat: nothing repeats but bytes values, which the memo cannot share)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, PICKLE_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(obj)
+    return out.getvalue()
