@@ -158,6 +158,10 @@ class Corpus:
                 dels = np.fromiter(leaf.reader.deleted_docs_set, dtype=np.int64)
                 live[dels + leaf.offset] = False
         self.live = live
+        # A segment's deletions only grow: its count of live records names its deletions, so
+        # what depends on the live records (document frequencies) is keyed by this too.
+        self.live_signature = self._signature + tuple(
+            leaf.reader.doc_count() for leaf in self.leaves)
         docs = np.zeros(self.size, dtype=bool)
         docs[self.postings("role", "doc")[0]] = True
         self.docs = docs & live  # live document records
@@ -444,4 +448,5 @@ def doc_frequency(corpus: Corpus, fields: tuple[FieldWeight, ...], term: str) ->
             has[corpus.postings(fw.field, term)[0]] = True
         return int(np.count_nonzero(has & corpus.docs))
 
-    return corpus.cached(("\x00df", tuple(fw.field for fw in fields), term), count)
+    return corpus.cached(("\x00df", corpus.live_signature, tuple(fw.field for fw in fields),
+                          term), count)
