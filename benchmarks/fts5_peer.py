@@ -37,9 +37,10 @@ class PeerHit:
 
 def setup() -> None:
     """jieba with the project's user dictionary, loaded once per process."""
-    from index import setup_analysis
+    from index import ensure_jieba, setup_analysis
 
     setup_analysis()
+    ensure_jieba()  # jieba's own dictionary and the user words (the index cuts with rjieba)
 
 
 def tokens(text: str) -> list[str]:

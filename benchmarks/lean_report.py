@@ -38,8 +38,8 @@ def lines(f: dict) -> list[Line]:
     if tok:
         for name, e in tok["engines"].items():
             out.append(Line("tokenize", name, f"{e['seconds']:.1f} s, {what_note(e)}"))
-        for mode, d in tok.get("rjieba_differs", {}).items():
-            out.append(Line("tokenize", f"texts rjieba ≠ jieba, {mode}",
+        for name, d in tok.get("rjieba_differs", {}).items():
+            out.append(Line("tokenize", f"texts ≠ jieba's: {name}",
                             f"{d['texts']} of {tok['texts']}"))
     b = f.get("build", {})
     if b.get("reused"):
