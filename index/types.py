@@ -49,6 +49,7 @@ class SearchRequest:
     pub_to: dt.date | None = None
     issue: str | None = None  # 期号: 第12期, 2021年第12期, 总第38期
     any_words: bool = False  # a document needs any one of the words, not all (issue 13)
+    facets: bool = True  # count the facets (issue 14: a terminal's list shows none)
 
 
 @dataclass(frozen=True)

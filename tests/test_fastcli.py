@@ -136,3 +136,16 @@ def test_a_cache_folder_that_cannot_be_written_costs_nothing(index_dir, tmp_path
     printed, report = search(index_dir, blocked, "产业工人")  # stderr is asserted empty
     assert report["code"] == 0 and report["jieba"] is False
     assert "【产业工人】" in printed
+
+
+def test_a_search_without_facets_finds_and_orders_the_same(index_dir):
+    """The terminal's list shows no facets, so `gongwen search` does not count them."""
+    from index import SearchRequest, open_index
+
+    with open_index(index_dir) as ix:
+        counted = ix.search(SearchRequest("产业工人"))
+        uncounted = ix.search(SearchRequest("产业工人", facets=False))
+    assert counted.facets and uncounted.facets == {}
+    assert [(h.doc_id, h.score, h.passages) for h in uncounted.hits] == \
+        [(h.doc_id, h.score, h.passages) for h in counted.hits]
+    assert uncounted.total == counted.total > 0

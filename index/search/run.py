@@ -111,7 +111,7 @@ def run_search(searcher: Searcher, req: SearchRequest,
                  for d, n, repeat in zip(docs, shown, repeats))
     results = SearchResults(query=req.q, total=len(matches), page=req.page,
                             per_page=req.per_page, hits=hits, expansions=parsed.expansions,
-                            facets=_facets(corpus, unfaceted, chosen))
+                            facets=_facets(corpus, unfaceted, chosen) if req.facets else {})
     if offers:  # issue 13: unknown identifiers, did you mean, any of the words
         results = with_offers(results, corpus, parsed, plan, req,
                               lambda r: run_search(searcher, r, params, offers=False).total)
