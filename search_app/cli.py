@@ -15,7 +15,7 @@ from urllib.parse import quote
 import click
 
 from index import PARSE_SECONDS, SORTS, DocumentLinks, IndexError_, QueryError, SearchResults
-from index import CACHE_ENV, DEFAULT_CACHE_MB, MIN_CACHE_MB, parse_cache_mb  # issue 14
+from index import CACHE_ENV, DEFAULT_CACHE_MB, parse_cache_mb  # issue 14: bounded caches
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.model import DOC_TYPES, Document, ParseError
 from search_app import running
@@ -369,8 +369,8 @@ def show(doc_id: str, index_path: Path, as_json: bool, base_url: str = BASE_URL,
               help="服务进程数，各自打开索引、各用 --threads 个线程；默认为本机可用的核数，"
                    "1 表示单个进程（Windows 上总是 1）。")
 @click.option("--cache-mb", envvar=CACHE_ENV, default=str(DEFAULT_CACHE_MB), show_default=True,
-              metavar="MB", help=f"整个服务的检索缓存占用内存的上限（各线程共用，"
-                                 f"多个服务进程时平分）；也可用环境变量 {CACHE_ENV} 设置。")
+              metavar="MB", help=f"每个服务进程的检索缓存占用内存的上限（该进程各线程共用）；"
+                                 f"也可用环境变量 {CACHE_ENV} 设置。")
 @domain_errors
 def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: int,
           connection_limit: int, channel_timeout: int, backlog: int,
@@ -395,9 +395,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
         click.echo(summary.line())
         for line in summary.failure_lines() + summary.notice_lines():
             click.echo(terminal_line(line), err=True)
-    # the budget is the server's: each worker process keeps its share (its caches are its own)
-    share = max(MIN_CACHE_MB, cache // processes)
-    app = create_app({"INDEX_PATH": index_path, "CACHE_MB": share})
+    app = create_app({"INDEX_PATH": index_path, "CACHE_MB": cache})
     get_store(app).get()  # fail now, with one line, rather than on the first request
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
