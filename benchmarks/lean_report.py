@@ -80,6 +80,10 @@ def lines(f: dict) -> list[Line]:
         out += [Line("keywords", f"{k['queries']} AND pairs, p50/p95 in process",
                      f"{_ms(g['p50'])} / {_ms(g['p95'])}", f"{_ms(p['p50'])} / {_ms(p['p95'])}",
                      g["p95"] / p["p95"], "p95 ≤ peer", g["p95"] <= p["p95"]),
+                Line("keywords", "the same asked again, p50/p95",
+                     f"{_ms(g['again_p50'])} / {_ms(g['again_p95'])}",
+                     f"{_ms(p['again_p50'])} / {_ms(p['again_p95'])}",
+                     g["again_p95"] / p["again_p95"]),
                 Line("keywords", "answered; top-10 Jaccard", f"{g['answered']}",
                      f"{p['answered']}", None, f"{k['top10_jaccard']:.2f}")]
     if "load" in f.get("rows", ()) or "memory" in f.get("rows", ()):
