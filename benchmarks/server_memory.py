@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.concurrency import process_tree  # noqa: E402
+from benchmarks.serving import terminate  # noqa: E402
+
 STARD = REPO.parent / "shared" / "data" / "stard_statutes"
 OLD_MAIN = Path("/work/old/main")
 FLOOR_MB = 600
@@ -65,27 +69,9 @@ def _status(pid: int) -> dict[str, int]:
     return out
 
 
-def _tree(pid: int) -> list[int]:
-    """pid and its descendants (a pre-fork server's workers too)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
 def memory(pid: int) -> Memory:
     total = {"VmRSS": 0, "RssAnon": 0, "RssFile": 0}
-    for p in _tree(pid):
+    for p in process_tree(pid):
         st = _status(p)
         for k in total:
             total[k] += st.get(k, 0)
@@ -124,13 +110,7 @@ class Server:
         return memory(self.proc.pid)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self._err.close()
 
 

@@ -150,15 +150,20 @@ class Server:
 
     def stop(self) -> str:
         """SIGTERM, wait, and return the server's stderr."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self._err.close()
         return self.log.read_text(encoding="utf-8")
+
+
+def terminate(proc: subprocess.Popen) -> None:
+    """SIGTERM a server and wait for it (30 s, then SIGKILL)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def children(pid: int) -> list[int]:
