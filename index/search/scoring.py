@@ -24,6 +24,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from index.columns import shared_codes
 from index.search.caches import DEFAULT_BUDGET, ByteLRU, CacheBudget
 
 PREFIX_TERMS = 2000  # a one-character query looks at this many bigrams that start with it
@@ -330,6 +331,9 @@ def _leaf_column(leaf: _Leaf, field: str) -> np.ndarray:
 
 def _leaf_codes(leaf: _Leaf, field: str) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct values as str, each record's index into them) of one segment."""
+    shared = shared_codes(leaf.reader, field)  # issue 14: one read, not a value per record
+    if shared is not None:
+        return shared
     values = _leaf_column(leaf, field)
     text = np.asarray([("" if v is None else v) for v in values], dtype=object).astype(str)
     labels, codes = np.unique(text, return_inverse=True)
