@@ -305,7 +305,7 @@ class Corpus:
                    for leaf in self.leaves]
             if not per:
                 return np.zeros(0, np.int32), []
-            labels = np.unique(np.concatenate([labels for labels, _ in per]))
+            labels = _distinct(np.concatenate([labels for labels, _ in per]))
             codes = [np.searchsorted(labels, part)[c] for part, c in per]
             return np.concatenate(codes).astype(np.int32), list(labels)
 
@@ -320,6 +320,14 @@ class Corpus:
             return np.concatenate(parts) if parts else np.zeros(0)
 
         return self.cached(("\x00column", field), make, keep=True)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values), without np.unique's import of numpy.ma (0.02 s of a CLI search)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _leaf_column(leaf: _Leaf, field: str) -> np.ndarray:
