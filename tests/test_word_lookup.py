@@ -166,3 +166,20 @@ def test_real_questions_cut_alike(tmp_path: Path):
         lookup.forget()
         assert lookup.ready(line, segmenter._ADDED).tokenize(line, "default", True) == \
             full.tokenize(line, "default", True), line
+
+
+def test_a_damaged_table_falls_back_to_the_whole_dictionary(index_dir: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    command = [sys.executable, "-m", "search_app.cli", "search", "产业工人", "--index",
+               str(index_dir), "--local"]
+    first = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
+                           timeout=300)
+    [table] = (cache / "gongwen-search").glob("words-*.sqlite3")
+    with table.open("r+b") as f:  # keep the header page, overwrite the rest
+        f.seek(4096)
+        f.write(b"\xff" * (table.stat().st_size - 4096))
+    again = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout == first.stdout and "【产业工人】" in again.stdout

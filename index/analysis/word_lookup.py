@@ -40,6 +40,7 @@ class WordLookup:
         self._db = db
         total, longest = db.execute("SELECT total, longest FROM meta").fetchone()
         self._total, self._longest = int(total), int(longest)
+        self._broken = False
         self.forget()
 
     @classmethod
@@ -71,7 +72,7 @@ class WordLookup:
 
     def ready(self, text: str, added: Mapping[str, tuple[int, Any]]) -> Any:
         """The tokenizer with every dictionary word that occurs in text, or None if too long."""
-        if len(text) > MAX_CHARS:
+        if len(text) > MAX_CHARS or self._broken:
             return None
         longest = max(self._longest, max(map(len, added), default=0))
         n = len(text)
@@ -80,7 +81,11 @@ class WordLookup:
         unknown_users = [w for w in added if w not in self._users]
         if not new and not unknown_users:
             return self._jieba
-        found = self._freqs(new | set(unknown_users))
+        try:
+            found = self._freqs(new | set(unknown_users))
+        except sqlite3.Error:  # a damaged table: rjieba's own dictionary from now on
+            self._broken = True
+            return None
         for word in unknown_users:
             self._users[word] = found.get(word, 0)
         for word in new:
