@@ -66,6 +66,7 @@ def test_looked_up_words_cut_every_line_as_the_whole_dictionary(tmp_path: Path):
     lookup = WordLookup.open(tmp_path)
     assert lookup is not None
     lines = corpus_lines() + [normalize_text(q) for q in QUERIES]
+    lines.append("a\uffffb 中华人民共和国\uffff")  # the placeholder typed: still no word
     fresh = 0
     for line in lines:
         if fresh < 300:  # as one search does: from an empty tokenizer
@@ -79,6 +80,7 @@ def test_looked_up_words_cut_every_line_as_the_whole_dictionary(tmp_path: Path):
     for word in added:
         assert lookup.ready(word, added).has_word(word) and full.has_word(word)
     assert lookup.ready("中华人", added).has_word("中华人") is False
+    assert segmenter.is_word("\uffff") is False
 
 
 def search_process(index: Path, cache: Path, queries: list[str], json_too: bool) -> list[str]:

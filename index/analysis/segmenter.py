@@ -159,7 +159,8 @@ def _jieba_pieces(word: str) -> list[str] | None:
 
 def is_word(text: str) -> bool:
     """True for a dictionary word (jieba: a nonzero frequency; its 0-frequency prefixes are not)."""
-    return _cutter(text).has_word(text)
+    # U+FFFF: the word lookup's placeholder (word_lookup.PLACEHOLDER), a word to it alone
+    return text != "\uffff" and _cutter(text).has_word(text)
 
 
 @functools.lru_cache(maxsize=1)  # opening an index asked twice: 2 ms each, scanning sys.path
