@@ -72,8 +72,10 @@ def use_word_lookup(cache_dir: Path | None = None) -> bool:
     global _LOOKUP
     if _FULL is not None:
         return False
-    from index.analysis.word_lookup import WordLookup
-
+    try:
+        from index.analysis.word_lookup import WordLookup
+    except ImportError:  # a Python built without sqlite3: the whole dictionary, as before
+        return False
     lookup = WordLookup.open(cache_dir)
     with _LOCK:
         _LOOKUP = lookup
