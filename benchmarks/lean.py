@@ -246,6 +246,10 @@ def cli_times(index_path: Path, question: str, runs: int, work: Path) -> dict:
     help_text = subprocess.run([*gongwen_cmd(), "search", "--help"], capture_output=True,
                                text=True, cwd=REPO).stdout
     local = "--local" in help_text  # forces the local path when a server is running
+    # The project's bytecode as an installed package has it (pip compiles at install): one
+    # run that may write it, where the shell sets PYTHONDONTWRITEBYTECODE (issue 14, cli)
+    subprocess.run(command, cwd=REPO, capture_output=True,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     out: dict = {}
     median, walls, _ = lean_probes.median_wall(command, REPO, runs)
     out["no server"] = {"median": median, "walls": walls}

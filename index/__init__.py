@@ -43,7 +43,8 @@ _LAZY = {**dict.fromkeys(("OptimizeReport", "optimize_index", "segment_sizes"),
          **dict.fromkeys(("by_record_count", "tiered"), "index.write.merge"),
          # jieba's words as the index cuts them (rjieba), and jieba itself loaded alike
          "ensure_jieba": "index.analysis", "normalize_text": "index.analysis",
-         "segment_line": "index.analysis.segmenter:tokenize"}
+         "segment_line": "index.analysis.segmenter:tokenize",
+         "use_word_lookup": "index.analysis.segmenter"}  # issue 14: one query from the shell
 
 __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", "SearchRequest",
            "SearchResults", "DocumentHit", "PassageHit", "IndexError_", "QueryError",
@@ -57,7 +58,7 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "StatedCount", "MeasuresCatalogue", "original_file",
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
            "MissingIdentifier", "Offer",
-           "ensure_jieba", "normalize_text", "segment_line",
+           "ensure_jieba", "normalize_text", "segment_line", "use_word_lookup",
            "CACHE_ENV", "DEFAULT_CACHE_MB", "MIN_CACHE_MB", "parse_cache_mb"]
 
 

@@ -32,8 +32,30 @@ class SharedBytesColumn(Column):
     def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> ColumnReader:
         layout = bytes([dbfile.get_byte(basepos + length - 1)])
         if layout == _REFS:
-            return RefBytesColumn.Reader(dbfile, basepos, length - 1, doccount, 0)
+            return SharedReader(dbfile, basepos, length - 1, doccount, 0)
         return VarBytesColumn().reader(dbfile, basepos, length - 1, doccount)
+
+
+class SharedReader(RefBytesColumn.Reader):
+    """whoosh's RefBytes reader, which can also give all the references in one read."""
+
+    def __init__(self, dbfile: Any, basepos: int, length: int, doccount: int,
+                 fixedlen: int) -> None:
+        super().__init__(dbfile, basepos, length, doccount, fixedlen)
+        self._refs_at = (dbfile, basepos, doccount, chr(dbfile.get_byte(basepos + length - 1)))
+
+    def distinct(self) -> list[bytes]:
+        """Each distinct value once, in reference order."""
+        return list(self._uniques)
+
+    def references(self) -> Any:
+        """Each record's reference into distinct(), as a numpy array (one read, no loop:
+        iterating costs a struct unpack per record, 0.1 s on STARD's 64,430 records)."""
+        import numpy as np  # the search path has it; writing a column does not need it
+
+        dbfile, basepos, doccount, code = self._refs_at
+        item = np.dtype(">" + code)
+        return np.frombuffer(dbfile.get(basepos, doccount * item.itemsize), dtype=item)
 
 
 class _Writer(ColumnWriter):
@@ -76,3 +98,30 @@ class _Writer(ColumnWriter):
             dbfile.write(v)
         dbfile.write(code.encode("ascii"))
         dbfile.write(_REFS)
+
+
+def shared_codes(reader: Any, field: str) -> Any:
+    """(sorted distinct values as str, each record's index into them) of one segment's shared
+    column, read in one go; None when the segment keeps that column in another layout.
+
+    The same arrays as sorting the str of every record's value (None as ""), without
+    decoding a value per record.
+    """
+    import numpy as np
+
+    column = reader.column_reader(field, translate=False) if reader.has_column(field) else None
+    if not isinstance(column, SharedReader):
+        return None
+    refs = column.references()
+    distinct = column.distinct()
+    present = np.zeros(len(distinct), dtype=bool)  # (np.unique here would import numpy.ma)
+    present[refs] = True
+    used = np.flatnonzero(present)  # only the values some record has, as when sorting them all
+    decode = reader.schema[field].from_column_value
+    values = [decode(v) for v in distinct]
+    text = np.asarray([("" if values[i] is None else values[i]) for i in used],
+                      dtype=object).astype(str)
+    labels, inverse = np.unique(text, return_inverse=True)
+    lookup = np.zeros(len(values), dtype=inverse.dtype)
+    lookup[used] = inverse
+    return labels, lookup[refs]

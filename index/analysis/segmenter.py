@@ -6,15 +6,20 @@ as jieba.add_word adds them. Where the two still differ on real text is measured
 benchmarks/tokens.py and described in the README.
 
 The dictionary is process-wide (rjieba's module-level tokenizer, loaded when rjieba is
-imported, in about 0.2 s): the analyzers pickled into an index hold no tokenizer.
+first needed, in about 0.1 s): the analyzers pickled into an index hold no tokenizer. A
+process that cuts only a few short lines (one `gongwen search` from the shell) may instead
+call :func:`use_word_lookup`: each line is then cut by an empty rjieba tokenizer given just
+the dictionary words that occur in it, read from a table in the cache folder, with the same
+frequencies and the same total, so the same words (index/analysis/word_lookup.py).
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable
-
-import rjieba
+from pathlib import Path
+from typing import Any
 
 Entry = tuple[str, int, "str | None"]  # word, frequency, part-of-speech tag
 
@@ -29,7 +34,52 @@ _JOINERS = re.compile(r"[a-zA-Z0-9][._-]+[a-zA-Z0-9]")  # a line jieba-rs may cu
 _NOT_HAN_TO_JIEBA = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 _LOCK = threading.Lock()
-_ADDED: dict[str, int] = {}  # user word → frequency, every word added in this process
+_ADDED: dict[str, tuple[int, "str | None"]] = {}  # user word → (frequency, tag), every one added
+_FULL: Any = None  # rjieba, once imported (its whole dictionary) with the user words added
+_LOOKUP: Any = None  # the word lookup, in a process that asked for it (use_word_lookup)
+
+
+def _rjieba() -> Any:
+    """rjieba with its whole dictionary and every user word added so far."""
+    global _FULL
+    if _FULL is None:
+        with _LOCK:
+            if _FULL is None:
+                import rjieba  # builds its dictionary: 0.1 s
+
+                for word, (freq, tag) in _ADDED.items():
+                    rjieba.add_word(word, freq, tag)
+                _FULL = rjieba
+    return _FULL
+
+
+def _cutter(text: str) -> Any:
+    """What cuts text: the word lookup, given the words of text, or rjieba itself."""
+    if _LOOKUP is not None and _FULL is None:
+        with _LOCK:
+            small = _LOOKUP.ready(text, _ADDED) if _LOOKUP is not None else None
+        if small is not None:
+            return small
+    return _rjieba()
+
+
+def use_word_lookup(cache_dir: Path | None = None) -> bool:
+    """Cut this process's lines by looking their words up, not by loading the whole dictionary.
+
+    For a process that cuts a few short lines and exits; False (and rjieba as usual) when
+    the table cannot be read or written in cache_dir, or rjieba is already loaded.
+    """
+    global _LOOKUP
+    if _FULL is not None:
+        return False
+    try:
+        from index.analysis.word_lookup import WordLookup
+    except ImportError:  # a Python built without sqlite3: the whole dictionary, as before
+        return False
+    lookup = WordLookup.open(cache_dir)
+    with _LOCK:
+        _LOOKUP = lookup
+    return lookup is not None
 
 
 def add_words(entries: Iterable[Entry]) -> None:
@@ -37,17 +87,25 @@ def add_words(entries: Iterable[Entry]) -> None:
 
     A frequency of 0 (jieba's "never a word") cannot be expressed: read_userdict refuses it.
     """
+    entries = list(entries)
     with _LOCK:
         for word, freq, tag in entries:
-            rjieba.add_word(word, freq, tag)
-            _ADDED[word] = freq
+            _ADDED[word] = (freq, tag)
+        if _LOOKUP is not None:
+            _LOOKUP.forget()  # words already looked up may have another frequency now
+    if _FULL is not None:
+        with _LOCK:
+            for word, freq, tag in entries:
+                _FULL.add_word(word, freq, tag)
+    elif _LOOKUP is None:
+        _rjieba()  # loaded now, as before, with every user word (a server forks after this)
 
 
 def tokenize(line: str) -> list[tuple[str, int, int]]:
     """(word, start, end) of jieba's precise mode with the HMM, offsets in characters."""
     if _NOT_HAN_TO_JIEBA.search(line):
         return _around_rare(line)
-    words = rjieba.tokenize(line, "default", True)
+    words = _cutter(line).tokenize(line, "default", True)
     if not _JOINERS.search(line):
         return words
     out = []
@@ -66,7 +124,7 @@ def cut(line: str) -> list[str]:
     """The words of jieba's precise mode with the HMM."""
     if _NOT_HAN_TO_JIEBA.search(line):
         return [word for word, _, _ in _around_rare(line)]
-    words = rjieba.cut(line, True)
+    words = _cutter(line).cut(line, True)
     if not _JOINERS.search(line):
         return words
     out = []
@@ -95,7 +153,7 @@ def _around_rare(line: str) -> list[tuple[str, int, int]]:
 
 def _jieba_pieces(word: str) -> list[str] | None:
     """jieba's pieces of a word jieba-rs kept whole (2019-00007 → 2019 - 00007), else None."""
-    if len(word) < 3 or not _JOINERS.search(word) or rjieba.has_word(word):
+    if len(word) < 3 or not _JOINERS.search(word) or _cutter(word).has_word(word):
         return None
     pieces = [p for p in _JIEBA_SKIP.split(word) if p]
     return pieces if len(pieces) > 1 else None
@@ -103,9 +161,11 @@ def _jieba_pieces(word: str) -> list[str] | None:
 
 def is_word(text: str) -> bool:
     """True for a dictionary word (jieba: a nonzero frequency; its 0-frequency prefixes are not)."""
-    return rjieba.has_word(text)
+    # U+FFFF: the word lookup's placeholder (word_lookup.PLACEHOLDER), a word to it alone
+    return text != "\uffff" and _cutter(text).has_word(text)
 
 
+@functools.lru_cache(maxsize=1)  # opening an index asked twice: 2 ms each, scanning sys.path
 def version() -> str:
     """rjieba's version, for the index's fingerprint (another segmenter, another index)."""
     from importlib.metadata import PackageNotFoundError, version as dist_version
