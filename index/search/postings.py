@@ -15,6 +15,7 @@ import io
 import pickle
 import struct
 import zlib
+from array import array
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -22,6 +23,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 _INT = struct.Struct("!i")
 _HEADER_MAX = 64  # bytes: a block's pickled header (six small numbers) is far shorter
+_DTYPE = {"B": np.uint8, "H": np.uint16, "I": np.uint32, "L": np.uint64, "f": np.float32,
+          "d": np.float64}
 
 
 def read_postings(reader: object, field: str,
@@ -53,14 +56,18 @@ def read_postings(reader: object, field: str,
 
 
 def _blocks(buf: memoryview, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every block of one posting list: ids (delta-coded in each block) and weights, turned
-    into arrays once for the whole list, not per block."""
+    """Every block of one posting list: ids (delta-coded in each block) and weights.
+
+    Our bulk writer's blocks hold arrays, taken in place; whoosh's own (merged segments,
+    small commits) hold tuples, converted."""
     if bytes(buf[offset:offset + 4]) != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"postings at {offset}: not a whoosh block list")
     pos, end = offset + 4, offset + length
-    deltas: list[int] = []
-    weights: list[float] = []
-    prev_max = 0
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    starts: list[int] = []  # where each block begins in the joined list
+    maxes: list[int] = []  # each block's last id
+    total = 0
     while pos < end:
         size = _INT.unpack_from(buf, pos)[0]
         nextpos = pos + 4 + abs(size)
@@ -68,14 +75,23 @@ def _blocks(buf: memoryview, offset: int, length: int) -> tuple[np.ndarray, np.n
         count, maxid, _, compression, _, _ = pickle.load(head)
         data = buf[pos + 4 + head.tell():nextpos]
         block_ids, w, _ = pickle.loads(zlib.decompress(data) if compression else data)
-        first = len(deltas)
-        deltas += block_ids
-        deltas[first] -= prev_max  # a block's first id is absolute: one cumsum for all
-        prev_max = maxid
-        weights += [1.0] * count if w is None else [w] * count if isinstance(w, float) else w
+        ids.append(np.frombuffer(block_ids, _DTYPE[block_ids.typecode])
+                   if isinstance(block_ids, array) else np.asarray(block_ids, np.int64))
+        weights.append(np.ones(count, np.float32) if w is None else
+                       np.full(count, w, np.float32) if isinstance(w, float) else
+                       np.frombuffer(w, _DTYPE[w.typecode]) if isinstance(w, array) else
+                       np.asarray(w, dtype=np.float32))
+        starts.append(total)
+        maxes.append(maxid)
+        total += count
         if size < 0:  # the last block
             break
         pos = nextpos
-    if not deltas:
+    if not ids:
         return EMPTY
-    return np.cumsum(np.array(deltas, dtype=np.int64)), np.array(weights, dtype=np.float32)
+    deltas = np.concatenate(ids).astype(np.int64) if len(ids) > 1 else \
+        ids[0].astype(np.int64)
+    if len(starts) > 1:  # a block's first id is absolute: make it a delta, one cumsum for all
+        deltas[starts[1:]] -= np.asarray(maxes[:-1], dtype=np.int64)
+    w_all = np.concatenate(weights) if len(weights) > 1 else weights[0]
+    return np.cumsum(deltas), w_all.astype(np.float32, copy=False)
