@@ -2,12 +2,14 @@
 
 whoosh's matcher reads a block header with ``pickle.load`` on a file object (a call into
 Python for every few bytes), wraps the term in a matcher, and looks the term up twice (``in``,
-then ``postings``): about a third of a first-time keyword query. Here the term is looked up
-once, each block's header and data are unpickled from slices of the mapped file, and only the
-record numbers and weights are kept (positions are never decoded). The blocks are whoosh's
-own (``index.write.bulk`` writes them as ``W3PostingsWriter`` does), so whoosh's matcher
-still reads them, for phrases and anything else; ``tests/test_postings.py`` checks that both
-give the same records and weights.
+then ``postings``), and unpickles every posting's id, weight and positions: most of a
+first-time keyword query. Here the term is looked up once, each block's header and data are
+unpickled from slices of the mapped file, and only the record numbers and weights are kept.
+The bulk writer's blocks (:mod:`index.write.bulk`) hold them as arrays, taken in place, and
+their positions packed apart (:class:`index.positions.BlockValues`, never inflated here);
+whoosh's own blocks (merged segments, small commits) hold tuples, converted. whoosh's matcher
+still reads both (phrases, merges); ``tests/test_postings.py`` checks that both readers give
+the same records and weights.
 """
 from __future__ import annotations
 

@@ -47,6 +47,9 @@ PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
+# Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
+# header and unpickling cost as much as hundreds of its postings (index.search.postings).
+TEXT_BLOCK_POSTINGS = 512
 
 
 class _Terms:
@@ -317,7 +320,7 @@ class _PostingsWriter:
         self.postfile = fw._postfile
         self.offset = self.postfile.tell()
         self.fixedsize = fixedsize
-        self.blocklimit = blocklimit
+        self.blocklimit = TEXT_BLOCK_POSTINGS if fixedsize is None or fixedsize < 0 else blocklimit
         self.prefix = pack_ushort(fw._fieldid)
 
     def write(self, p: _Postings) -> None:
