@@ -11,7 +11,6 @@ queries use the format through its ``encode``/``decode_*`` methods like any othe
 """
 from __future__ import annotations
 
-import zlib
 from array import array
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
@@ -87,39 +86,34 @@ def pack_postings(positions: np.ndarray, starts: np.ndarray
 
 
 class BlockValues:
-    """A postings block's values (PackedPositions' bytes, one per posting), packed apart from
-    its record numbers and weights and decoded only when a value is asked for.
+    """A postings block's values (PackedPositions' bytes, one per posting) as one blob, split
+    only when a value is asked for.
 
-    The bulk writer pickles a block as ``(ids array, weights, BlockValues)`` uncompressed, so
-    that ranking (index.search.postings) takes the ids and weights straight into numpy without
-    inflating or unpickling the positions, while whoosh's matcher (phrases, merges) reads the
-    values through ``__getitem__`` as it reads a tuple of bytes.
+    The bulk writer pickles a block as ``(ids array, weights, BlockValues)``, so that ranking
+    (index.search.postings) unpickles two arrays and one bytes object, not a tuple of hundreds
+    of bytes, and takes the ids and weights straight into numpy; whoosh's matcher (phrases,
+    merges) reads the values through ``__getitem__`` as it reads a tuple of bytes.
     """
 
-    __slots__ = ("_blob", "_count", "_packed", "_items")
+    __slots__ = ("_blob", "_count", "_items")
 
-    def __init__(self, blob: bytes, count: int, packed: bool) -> None:
-        self._blob, self._count, self._packed = blob, count, packed
+    def __init__(self, blob: bytes, count: int) -> None:
+        self._blob, self._count = blob, count
         self._items: list[bytes] | None = None
 
     @classmethod
-    def pack(cls, values: Sequence[bytes], level: int, min_bytes: int) -> BlockValues:
+    def pack(cls, values: Sequence[bytes]) -> BlockValues:
         """values as one blob: their sizes (one byte each when all are under 256), then their
-        bytes; deflated at level when that is at least min_bytes and saves something."""
+        bytes (the block they are in is deflated whole)."""
         sizes = [len(v) for v in values]
         code = "B" if max(sizes, default=0) < 256 else "I"
-        raw = code.encode() + array(code, sizes).tobytes() + b"".join(values)
-        if len(raw) >= min_bytes:
-            packed = zlib.compress(raw, level)
-            if len(packed) < len(raw):
-                return cls(packed, len(values), True)
-        return cls(raw, len(values), False)
+        return cls(code.encode() + array(code, sizes).tobytes() + b"".join(values), len(values))
 
     def __reduce__(self) -> tuple:
-        return (BlockValues, (self._blob, self._count, self._packed))
+        return (BlockValues, (self._blob, self._count))
 
     def _unpack(self) -> list[bytes]:
-        raw = zlib.decompress(self._blob) if self._packed else self._blob
+        raw = self._blob
         sizes = array(chr(raw[0]))
         head = 1 + sizes.itemsize * self._count
         sizes.frombytes(raw[1:head])

@@ -37,7 +37,7 @@ SCHEMA_VERSION = 10  # 2: generation layout, absolute source paths (sync); 3: is
 # 8: facet and sort fields (index.analysis.facets)
 # 9: stored records packed (index.records), varint positions, int weights, compact cards,
 # shared columns (index.columns)
-# 10: text postings' blocks hold id and weight arrays, positions packed apart (BlockValues)
+# 10: text postings in blocks of 512 holding id and weight arrays, positions as one blob
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))

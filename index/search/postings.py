@@ -5,9 +5,9 @@ Python for every few bytes), wraps the term in a matcher, and looks the term up 
 then ``postings``), and unpickles every posting's id, weight and positions: most of a
 first-time keyword query. Here the term is looked up once, each block's header and data are
 unpickled from slices of the mapped file, and only the record numbers and weights are kept.
-The bulk writer's blocks (:mod:`index.write.bulk`) hold them as arrays, taken in place, and
-their positions packed apart (:class:`index.positions.BlockValues`, never inflated here);
-whoosh's own blocks (merged segments, small commits) hold tuples, converted. whoosh's matcher
+The bulk writer's blocks (:mod:`index.write.bulk`, 512 postings) hold them as arrays, taken
+in place, and their positions as one blob (:class:`index.positions.BlockValues`, never split
+here); whoosh's own blocks (merged segments, small commits) hold tuples, converted. whoosh's matcher
 still reads both (phrases, merges); ``tests/test_postings.py`` checks that both readers give
 the same records and weights.
 """

@@ -382,13 +382,13 @@ class _PostingsWriter:
                     _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
-                if inline_ok:  # ids and weights as arrays numpy reads; positions apart
-                    data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w), BlockValues.pack(
-                        vals, COMPRESSION, COMPRESS_MIN)))
+                if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
+                    data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
+                                    BlockValues.pack(vals)))
                 else:
                     data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
                 comp = 0
-                if len(data) >= COMPRESS_MIN and not inline_ok:
+                if len(data) >= COMPRESS_MIN:
                     packed = zlib.compress(data, COMPRESSION)
                     if len(packed) < len(data):
                         comp, data = COMPRESSION, packed
