@@ -86,8 +86,9 @@ def run(label: str, queries: list[str], keyword: bool, engines: dict[str, Engine
         return metrics.percentile(values, p)
 
     for n in engines:
-        print(f"{label:<22} {n:<9} wall p50/p95 {pct(wall[n], 50):6.2f} / {pct(wall[n], 95):6.2f} ms"
-              f"   CPU p50/p95 {pct(cpu[n], 50):6.2f} / {pct(cpu[n], 95):6.2f} ms")
+        print(f"{label:<22} {n:<9} wall p50/p95 {pct(wall[n], 50):6.2f} / "
+              f"{pct(wall[n], 95):6.2f} ms   CPU p50/p95 {pct(cpu[n], 50):6.2f} / "
+              f"{pct(cpu[n], 95):6.2f} ms")
     print(f"{label:<22} ratio     CPU p50 {pct(cpu['this'], 50) / pct(cpu['baseline'], 50):.2f}×"
           f"  p95 {pct(cpu['this'], 95) / pct(cpu['baseline'], 95):.2f}×;"
           f"  top 10 differ on {differ} of {len(queries)}")
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child, args.index)
         return 0
     if args.baseline is None:
-        parser.error("--baseline：请给出作为基准的另一份检出（其 .venv 与索引）")
+        parser.error("--baseline：请给出作为基准的另一份检出（含 .venv）")
     sys.path.insert(0, str(REPO))
     from benchmarks import datasets, lean
 
