@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="the other checkout (required)")
     parser.add_argument("--baseline-index", type=Path, help="its index (default: --index)")
     parser.add_argument("--questions", action="store_true", help="also the dev questions")
+    parser.add_argument("--limit", type=int, help="only the first N pairs (and N questions)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -112,13 +113,15 @@ def main(argv: list[str] | None = None) -> int:
 
     qs = datasets.load("stard")
     pairs = [f"{a} {b}" for a, b in lean.keyword_pairs(list(qs.records), lean.KEYWORD_QUERIES)]
+    questions = list(qs.queries.values())[:args.limit]
+    pairs = pairs[:args.limit]
     engines = {"this": Engine(REPO, args.index),
                "baseline": Engine(args.baseline, args.baseline_index or args.index)}
     try:
         run("keywords, first ask", pairs, True, engines)
         run("keywords, again", pairs, True, engines)
         if args.questions:
-            run("questions, first ask", list(qs.queries.values()), False, engines)
+            run("questions, first ask", questions, False, engines)
     finally:
         for engine in engines.values():
             engine.close()
