@@ -11,8 +11,9 @@ import pytest
 
 from render import DATA, REPO
 
-needs_stard = pytest.mark.skipif(not (DATA / "stard_statutes" / "corpus.jsonl.gz").is_file(),
-                                 reason="../shared/data/stard_statutes is not beside the repository")
+needs_stard = pytest.mark.skipif(
+    not (DATA / "stard_statutes" / "corpus.jsonl.gz").is_file(),
+    reason="../shared/data/stard_statutes is not beside the repository")
 
 
 @needs_stard
@@ -27,7 +28,8 @@ def test_both_checkouts_answer_every_query_alike(index_dir: Path) -> None:
     ratios = [line for line in lines if " ratio " in line]
     assert all(line.endswith("top 10 differ on 0 of 15") for line in ratios), ratios
     for line in lines:
-        assert re.search(r"CPU p50/p95 +[\d.]+ / +[\d.]+ ms$|CPU p50 [\d.]+×  p95 [\d.]+×;", line), line
+        figures = r"CPU p50/p95 +[\d.]+ / +[\d.]+ ms$|CPU p50 [\d.]+×  p95 [\d.]+×;"
+        assert re.search(figures, line), line
 
 
 def test_a_missing_baseline_is_named(index_dir: Path) -> None:
