@@ -11,8 +11,9 @@ queries use the format through its ``encode``/``decode_*`` methods like any othe
 """
 from __future__ import annotations
 
+from array import array
 from itertools import accumulate
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from whoosh import formats
 
@@ -82,3 +83,53 @@ def pack_postings(positions: np.ndarray, starts: np.ndarray
     first = begins[starts]
     ends = np.append(first[1:], len(out)) if len(first) else first
     return out.tobytes(), first, ends
+
+
+class BlockValues:
+    """A postings block's values (PackedPositions' bytes, one per posting) as one blob, split
+    only when a value is asked for.
+
+    The bulk writer pickles a block as ``(ids array, weights, BlockValues)``, so that ranking
+    (index.search.postings) unpickles two arrays and one bytes object, not a tuple of hundreds
+    of bytes, and takes the ids and weights straight into numpy; whoosh's matcher (phrases,
+    merges) reads the values through ``__getitem__`` as it reads a tuple of bytes.
+    """
+
+    __slots__ = ("_blob", "_count", "_items")
+
+    def __init__(self, blob: bytes, count: int) -> None:
+        self._blob, self._count = blob, count
+        self._items: list[bytes] | None = None
+
+    @classmethod
+    def pack(cls, values: Sequence[bytes]) -> BlockValues:
+        """values as one blob: their sizes (one byte each when all are under 256), then their
+        bytes (the block they are in is deflated whole)."""
+        sizes = [len(v) for v in values]
+        code = "B" if max(sizes, default=0) < 256 else "I"
+        return cls(code.encode() + array(code, sizes).tobytes() + b"".join(values), len(values))
+
+    def __reduce__(self) -> tuple:
+        return (BlockValues, (self._blob, self._count))
+
+    def _unpack(self) -> list[bytes]:
+        raw = self._blob
+        sizes = array(chr(raw[0]))
+        head = 1 + sizes.itemsize * self._count
+        sizes.frombytes(raw[1:head])
+        items, pos = [], head
+        for size in sizes:
+            items.append(raw[pos:pos + size])
+            pos += size
+        return items
+
+    def __getitem__(self, i: int) -> bytes:
+        if self._items is None:
+            self._items = self._unpack()
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (self[i] for i in range(self._count))

@@ -31,12 +31,13 @@ from index.types import IndexVersionError
 from ingest.model import Document
 
 # Bump when fields or what goes into them change; open_index refuses other versions.
-SCHEMA_VERSION = 9  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
+SCHEMA_VERSION = 10  # 2: generation layout, absolute source paths (sync); 3: issue, cites, work;
 # 4: no passage records, packed positions; 5: card (the archive's series and catalogue);
 # 6: originals (the kept files each document names); 7: titles, cites_no (citations as links);
 # 8: facet and sort fields (index.analysis.facets)
 # 9: stored records packed (index.records), varint positions, int weights, compact cards,
 # shared columns (index.columns)
+# 10: text postings in blocks of 512 holding id and weight arrays, positions as one blob
 
 # jieba field → its bigram twin; every word and phrase query searches both.
 DOC_FIELDS = (("title", "title_bg"), ("body", "body_bg"))

@@ -40,14 +40,14 @@ def _text(rng: random.Random, sentences: int) -> str:
 
 @pytest.fixture(scope="module")
 def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About 600 documents of a few paragraphs: segments of a few megabytes."""
+    """About 700 documents of a few paragraphs: segments of a few megabytes."""
     rng = random.Random(14)
     root = tmp_path_factory.mktemp("shared")
     records = [{"id": f"doc-{i:04d}", "title": f"关于{rng.choice(WORDS)}工作的第{i}号通知",
-                "text": "\n\n".join(_text(rng, 6) for _ in range(4))} for i in range(600)]
+                "text": "\n\n".join(_text(rng, 6) for _ in range(4))} for i in range(700)]
     write_jsonl(root / "source" / "corpus.jsonl", records)
     code, counts, err, _ = ingest_in_process(root / "source", "--index", root / "index", "-q")
-    assert code == 0 and counts["documents"] == 600, err
+    assert code == 0 and counts["documents"] == 700, err
     return root / "index"
 
 

@@ -26,6 +26,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.columns import shared_codes
 from index.search.caches import DEFAULT_BUDGET, ByteLRU, CacheBudget
+from index.search.postings import read_postings
 
 PREFIX_TERMS = 2000  # a one-character query looks at this many bigrams that start with it
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -226,6 +227,9 @@ class Corpus:
     @staticmethod
     def _read(leaf: _Leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         reader = leaf.reader
+        fast = read_postings(reader, field, term)  # one lookup, no matcher, no positions
+        if fast is not None:
+            return fast
         try:
             if (field, term) not in reader:
                 return _EMPTY

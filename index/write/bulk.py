@@ -33,7 +33,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
-from index.positions import PackedPositions, pack_postings
+from index.positions import BlockValues, PackedPositions, pack_postings
 
 LINE_CACHE_SIZE = 50_000
 # Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
@@ -47,6 +47,9 @@ PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
+# Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
+# header and unpickling cost as much as hundreds of its postings (index.search.postings).
+TEXT_BLOCK_POSTINGS = 512
 
 
 class _Terms:
@@ -317,7 +320,7 @@ class _PostingsWriter:
         self.postfile = fw._postfile
         self.offset = self.postfile.tell()
         self.fixedsize = fixedsize
-        self.blocklimit = blocklimit
+        self.blocklimit = TEXT_BLOCK_POSTINGS if fixedsize is None or fixedsize < 0 else blocklimit
         self.prefix = pack_ushort(fw._fieldid)
 
     def write(self, p: _Postings) -> None:
@@ -379,7 +382,11 @@ class _PostingsWriter:
                     _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
-                data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
+                if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
+                    data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
+                                    BlockValues.pack(vals)))
+                else:
+                    data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
                 comp = 0
                 if len(data) >= COMPRESS_MIN:
                     packed = zlib.compress(data, COMPRESSION)
@@ -396,6 +403,19 @@ class _PostingsWriter:
                 max(tstats[1][k], 0.0), ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
+
+
+def _int_array(values: Sequence[int]) -> array:
+    """Non-negative ints in the smallest array numpy reads in place (index.search.postings)."""
+    top = max(values, default=0)
+    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", values)
+
+
+def _weight_array(w: Any) -> Any:
+    """A block's weights: None (all 1) and one float as whoosh has them, else an array."""
+    if w is None or isinstance(w, float):
+        return w
+    return _int_array(w) if all(isinstance(x, int) for x in w) else array("f", w)
 
 
 def _length_byte(length: int) -> int:
