@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, required=True, help="a STARD index (any schema "
                         "both checkouts read)")
     parser.add_argument("--baseline", type=Path, help="the baseline checkout (its .venv is used)")
+    parser.add_argument("--baseline-python", type=Path,
+                        help="the baseline's interpreter (default: BASELINE/.venv/bin/python)")
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--passes", type=int, default=3, help="passes per run (first: cold)")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each checkout, alternated")
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     checkouts = [("this", Path(sys.executable), REPO)]
     if args.baseline:
-        checkouts.append(("baseline", args.baseline / ".venv" / "bin" / "python", args.baseline))
+        checkouts.append(("baseline", args.baseline_python or
+                          args.baseline / ".venv" / "bin" / "python", args.baseline))
     cpu: dict[str, list[list[float]]] = {name: [] for name, _, _ in checkouts}
     bodies: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
