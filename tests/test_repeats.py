@@ -118,3 +118,18 @@ def test_the_sketch_never_changes_the_answer_on_real_reposts() -> None:
             same += exact
             assert _same(a, b, SAME_TEXT) == exact
     assert compared > 10_000 and same > 50  # the corpus is full of re-posted notices
+
+
+def test_bigram_codes_count_what_bigram_strings_count() -> None:
+    # the compact shingles (integers) against the plain definition (sets of two-char strings)
+    def plain(text: str) -> set[str]:
+        chars = "".join(text.split())
+        return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+    texts = [ORIGINAL, REPOST, STORY, "甲乙甲乙甲乙", "A股𠀀𠀁 GDP增长5%", "甲", ""]
+    for a in texts:
+        assert len(shingles(a).grams) == len(plain(a))
+        for b in texts:
+            x, y = plain(a), plain(b)
+            expected = len(x & y) / len(x | y) if x and y else 0.0
+            assert jaccard(shingles(a).grams, shingles(b).grams) == pytest.approx(expected)

@@ -155,12 +155,15 @@ class PatternSet:
     surfaced: tuple[Pattern, ...]  # words, then bigrams, with a surface (to place fragments)
 
 
-def match_ranges(schema: Schema, text: str, words_field: str,
-                 pats: PatternSet) -> list[tuple[int, int]]:
-    """Merged (start, end) character ranges of text worth marking for the patterns."""
+def match_ranges(schema: Schema, text: str, words_field: str, pats: PatternSet,
+                 norm: str | None = None) -> list[tuple[int, int]]:
+    """Merged (start, end) character ranges of text worth marking for the patterns.
+
+    ``norm`` is normalize_text(text) when the caller has it already.
+    """
     found: list[Found] = []
     if pats.plain:
-        norm = normalize_text(text)
+        norm = normalize_text(text) if norm is None else norm
         found += [(i, i + len(p.surface), p) for p in pats.plain
                   for i in _occurrences(norm, p.surface)]
     for field, group in ((words_field, pats.words), ("body_bg", pats.bigrams)):
@@ -267,7 +270,8 @@ class Highlighter:
         ``norm`` is normalize_text(text) when the caller has it already.
         """
         if not fragment or len(text) <= LONG_PASSAGE:
-            return render(text, match_ranges(self.schema, text, "body", self._passage), fragment)
+            return render(text, match_ranges(self.schema, text, "body", self._passage, norm),
+                          fragment)
         norm = normalize_text(text) if norm is None else norm
         rough = [(i, i + len(p.surface), p) for p in self._passage.surfaced
                  for i in _occurrences(norm, p.surface)]

@@ -150,7 +150,6 @@ class Corpus:
         self._signature = tuple((leaf.key, leaf.offset) for leaf in self.leaves)
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
-        self._columns: dict[tuple, object] = {}
         self._segments = _segment_data_for(searcher._ix, {leaf.key for leaf in self.leaves}) \
             if getattr(searcher, "_ix", None) else {}
         self._lock = threading.Lock()
@@ -164,6 +163,10 @@ class Corpus:
         # what depends on the live records (document frequencies) is keyed by this too.
         self.live_signature = self._signature + tuple(
             leaf.reader.doc_count() for leaf in self.leaves)
+        # What cached(keep=True) holds follows from the segments and their deletions alone:
+        # shared by every searcher (one per server thread) that sees the same ones.
+        self._columns: dict[tuple, object] = _columns_for(searcher._ix, self.live_signature) \
+            if getattr(searcher, "_ix", None) else {}
         docs = np.zeros(self.size, dtype=bool)
         docs[self.postings("role", "doc")[0]] = True
         self.docs = docs & live  # live document records
@@ -273,8 +276,9 @@ class Corpus:
         return avg
 
     def cached(self, key: tuple, make: Callable[[], object], keep: bool = False) -> object:
-        """Kept for this searcher (keep=True: one per field), or in the index's texts cache,
-        bounded in bytes and shared by all threads (texts, shingles …: one per document)."""
+        """Kept while the segments and deletions stay (keep=True: one per field, for every
+        searcher that sees them), or in the index's texts cache, bounded in bytes and shared by
+        all threads (texts, shingles …: one per document)."""
         if not keep:
             return self._texts.get_or_make((self._signature,) + key, make)
         store = self._columns
@@ -363,6 +367,19 @@ def _segment_data_for(ix: object, live: set[str]) -> dict[tuple, object]:
         for key in [k for k in store if k[0] not in live]:
             del store[key]
         return store
+
+
+# Per whoosh index object: (live_signature, the values Corpus.cached keeps for it). Only the
+# newest signature is kept here; an older searcher's Corpus holds its own dict.
+_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _columns_for(ix: object, signature: tuple) -> dict[tuple, object]:
+    with _CACHES_LOCK:
+        got = _COLUMNS.get(ix)
+        if got is None or got[0] != signature:
+            got = _COLUMNS[ix] = (signature, {})
+        return got[1]
 
 
 _CORPORA_LOCK = threading.Lock()
