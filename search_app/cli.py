@@ -26,8 +26,8 @@ from search_app.config import default_config
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
-from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
-                                setup_server_logging)
+from search_app.serving import (ServerLimits, limit_malloc_arenas, quiet_queue_warnings,
+                                raise_file_limit, setup_server_logging)
 from search_app.terminal import terminal_json, terminal_line, terminal_text
 from search_app.textformat import format_document, format_results
 
@@ -383,6 +383,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     from search_app.store import close_index, get_store
 
     processes = _worker_count(workers)  # a wrong value stops before anything is built
+    limit_malloc_arenas()  # before any thread is started (README, Serving)
     cache = parse_cache_mb(cache_mb, f"--cache-mb（或 {CACHE_ENV}）")
     prepare_analysis()
     if not index_exists(index_path):
@@ -397,6 +398,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
             click.echo(terminal_line(line), err=True)
     app = create_app({"INDEX_PATH": index_path, "CACHE_MB": cache})
     get_store(app).get()  # fail now, with one line, rather than on the first request
+    _warm(app)  # issue 14: before the fork, so that the workers share what it builds
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
     limits = ServerLimits(threads=threads, connection_limit=connection_limit,
@@ -447,9 +449,9 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     import socket
 
     from search_app.prefork import PreforkSettings, run_prefork
-    from search_app.store import close_index, get_store
+    from search_app.store import get_store
 
-    close_index(app)  # opened to check it; each worker opens its own after the fork
+    # The index stays open, warmed: the workers inherit its maps and arrays (README, Serving).
     try:
         listener = socket.create_server((host, port), family=(
             socket.AF_INET6 if ":" in host else socket.AF_INET), backlog=limits.backlog)
@@ -471,6 +473,16 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
         raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
     click.echo("已停止。")
+
+
+def _warm(app: Any) -> None:
+    """Warm the app's index; a failure is one line on stderr, and the server still starts."""
+    from search_app.store import warm_index
+
+    reason = warm_index(app)
+    if reason is not None:
+        click.echo(terminal_line(f"提示：索引预热失败，照常启动服务（首批检索会慢一些）：{reason}"),
+                   err=True)
 
 
 def _applied(limits: ServerLimits) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from index import Index, open_index, parse_cache_mb, setup_analysis
+from index import Index, IndexError_, open_index, parse_cache_mb, setup_analysis
 
 EXTENSION = "gongwen_index"
 
@@ -64,3 +64,16 @@ def get_index() -> Index:
 def close_index(app: Flask) -> None:
     """Close the application's index now (tests, `gongwen serve` on exit)."""
     get_store(app).close()
+
+
+def warm_index(app: Flask) -> str | None:
+    """Build what the first searches would (Index.warm); the one-line reason if it failed.
+
+    A server whose index cannot be warmed still starts: its requests then get the index's
+    own error, and an index that becomes searchable again (a rebuild) is served.
+    """
+    try:
+        get_store(app).get().warm()
+    except IndexError_ as e:
+        return str(e)
+    return None
