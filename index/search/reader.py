@@ -31,13 +31,16 @@ from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry
 from ingest.model import Document
 
 
-# What warm() asks: a question (re-ranking, the citation prior), two keywords (AND), and the
-# sorts and facets, so that every per-commit array a search builds on first use is built.
+# What warm() asks: a question (re-ranking, the citation prior), two keywords (AND), the
+# sorts and facets, and identifiers no document has (the lists of those that exist), so that
+# every per-commit array and per-segment list a search builds on first use is built.
 WARM_REQUESTS = (SearchRequest(q="关于进一步加强安全生产工作的通知有哪些要求"),
                  SearchRequest(q="工作 会议"),
                  SearchRequest(q="工作", sort="date"),
                  SearchRequest(q="工作", sort="date_asc"),
-                 SearchRequest(q="工作", sort="issue"))
+                 SearchRequest(q="工作", sort="issue"),
+                 SearchRequest(q="国办发〔1900〕999号"),
+                 SearchRequest(q="1900年第99期"))
 
 
 class IndexReader:
