@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from index import SearchRequest, Warmth, create_index, open_index
-from index.search.scoring import shared_arrays
+from docs import build_index, make_doc, small_corpus
+from index.search import scoring
+from index.search.scoring import SHARED_COMMITS, shared_arrays
 from render import REPO
 from web_support import BULLETIN_TITLE
 
@@ -43,6 +45,23 @@ def test_warm_builds_every_array_a_search_needs(index_dir: Path) -> None:
         assert {id(a) for a in shared_arrays(ix._current_ix())} == before
         again = ix.warm()  # a second warm-up finds it all built
         assert (again.arrays, again.bytes) == (warmth.arrays, warmth.bytes)
+
+
+def test_commits_rebuild_the_shared_arrays_and_keep_only_the_latest(tmp_path: Path) -> None:
+    with build_index(tmp_path / "index", small_corpus()) as ix:
+        ix.warm()
+        previous = {id(a) for a in shared_arrays(ix._current_ix())}
+        for n in range(4):  # each commit: new segments, new live records, new arrays
+            ix.add_documents([make_doc(f"new-{n}", f"关于第{n}批职工书屋建设的通知",
+                                       [f"推动第{n}批职工书屋建设。"])])
+            ix.warm()
+            built = {id(a) for a in shared_arrays(ix._current_ix())}
+            assert not built & previous
+            hits = ix.search(SearchRequest(q="职工书屋建设")).hits
+            assert f"new-{n}" in {h.doc_id for h in hits}
+            assert {id(a) for a in shared_arrays(ix._current_ix())} == built
+            previous = built
+        assert len(scoring._SHARED[ix._current_ix()]) == SHARED_COMMITS
 
 
 def _child_search(ix, write_end: int) -> None:
