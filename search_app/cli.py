@@ -449,9 +449,11 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     import socket
 
     from search_app.prefork import PreforkSettings, run_prefork
-    from search_app.store import get_store
+    from search_app.store import close_index, get_store
 
-    # The index stays open, warmed: the workers inherit its maps and arrays (README, Serving).
+    # The index stays open, warmed, until the first workers are forked: they inherit its maps
+    # and arrays (README, Serving). Then the master lets go of it, so that it maps no files a
+    # rebuild or a merge deletes; a worker that replaces a dead one opens and warms its own.
     try:
         listener = socket.create_server((host, port), family=(
             socket.AF_INET6 if ":" in host else socket.AF_INET), backlog=limits.backlog)
@@ -467,12 +469,22 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     record = running.announce(app, index_path, host, int(listener.getsockname()[1]))
     try:
         status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
-                             ready, lambda worker_app: get_store(worker_app).get())
+                             ready, _worker_index, lambda: close_index(app))
     finally:
         running.withdraw(record)
     if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
         raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
     click.echo("已停止。")
+
+
+def _worker_index(app: Any) -> None:
+    """In a forked worker: the index it inherited, or (a replacement worker) its own, warmed."""
+    from search_app.store import get_store
+
+    store = get_store(app)
+    if not store.is_open():
+        store.get()
+        _warm(app)
 
 
 def _warm(app: Any) -> None:

@@ -77,15 +77,31 @@ class WaitressWorker(Worker):
         wasyncore.close_all(socket_map)
 
 
+class _Arbiter(Arbiter):
+    """gunicorn's master, which says once (in the master) that its first workers are forked."""
+
+    def __init__(self, app: Any, on_spawned: Callable[[], None]) -> None:
+        self._on_spawned: Callable[[], None] | None = on_spawned
+        super().__init__(app)
+
+    def spawn_workers(self) -> None:
+        super().spawn_workers()  # a forked worker never returns from this (it exits in it)
+        if self._on_spawned is not None:
+            done, self._on_spawned = self._on_spawned, None
+            done()
+
+
 class PreforkServer(BaseApplication):
     """gunicorn's master with our settings and no configuration file, started by the CLI."""
 
     def __init__(self, app: Any, settings: PreforkSettings,
-                 on_ready: Callable[[str, int], None], on_worker: Callable[[Any], None]) -> None:
+                 on_ready: Callable[[str, int], None], on_worker: Callable[[Any], None],
+                 on_spawned: Callable[[], None] = lambda: None) -> None:
         self.application = app
         self.settings = settings
         self._on_ready = on_ready
         self._on_worker = on_worker
+        self._on_spawned = on_spawned
         super().__init__()
 
     def load_config(self) -> None:
@@ -114,7 +130,7 @@ class PreforkServer(BaseApplication):
         return self.application
 
     def run(self) -> None:
-        arbiter = Arbiter(self)
+        arbiter = _Arbiter(self, self._on_spawned)
         listener = self.settings.listener
         kind = TCP6Socket if listener.family == socket.AF_INET6 else TCPSocket
         # gunicorn adopts the socket (and closes our descriptor) instead of binding its own
@@ -139,10 +155,14 @@ def _address(listener: socket.socket) -> str:
 
 
 def run_prefork(app: Any, settings: PreforkSettings, on_ready: Callable[[str, int], None],
-                on_worker: Callable[[Any], None]) -> int:
-    """Run the master until SIGTERM or Ctrl-C; return its exit status."""
+                on_worker: Callable[[Any], None],
+                on_spawned: Callable[[], None] = lambda: None) -> int:
+    """Run the master until SIGTERM or Ctrl-C; return its exit status.
+
+    on_worker runs in each worker after its fork; on_spawned in the master, once, after the
+    first workers are forked."""
     master = os.getpid()
-    server = PreforkServer(app, settings, on_ready, on_worker)
+    server = PreforkServer(app, settings, on_ready, on_worker, on_spawned)
     try:
         server.run()
     except SystemExit as e:  # gunicorn's master ends by sys.exit, also on a clean stop

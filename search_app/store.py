@@ -33,6 +33,11 @@ class IndexStore:
                 self._index = open_index(self.path, cache_mb=self.cache_mb)
             return self._index
 
+    def is_open(self) -> bool:
+        """Whether get() would return an index already open (in this process or its parent)."""
+        with self._lock:
+            return self._index is not None
+
     def close(self) -> None:
         """Close the index if it is open; the next get() opens it again."""
         with self._lock:

@@ -193,3 +193,66 @@ def test_a_server_process_keeps_to_two_malloc_arenas_unless_told_otherwise() -> 
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
     assert _arenas(env) == ("True", 2)  # 8 threads, each would have had its own
     assert _arenas({**env, "MALLOC_ARENA_MAX": "4"}) == ("False", 4)  # the administrator's
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return sorted(out)
+
+
+def _mapped_segments(pid: int, index: Path) -> set[str]:
+    """The index's segment files pid has mapped (/proc/PID/maps)."""
+    text = Path(f"/proc/{pid}/maps").read_text()
+    return {line.split(None, 5)[5] for line in text.splitlines()
+            if len(line.split(None, 5)) == 6 and line.split(None, 5)[5].startswith(str(index))
+            and line.endswith(".seg")}
+
+
+def _wait(condition, timeout: float = 60.0):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        got = condition()
+        if got:
+            return got
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _two_workers(master: int, not_: list[int] | None = None) -> list[int] | None:
+    pids = _children(master)
+    return pids if len(pids) == 2 and pids != not_ else None
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_the_master_lets_go_of_the_index_once_its_workers_hold_it(
+        index_dir: Path, tmp_path: Path) -> None:
+    import signal
+
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    segments = {str(p) for p in index.glob("g*/*.seg")}
+    proc, url = _serve(index, "--workers", "2", "--threads", "2")
+    try:
+        first = _wait(lambda: _two_workers(proc.pid))
+        # the workers inherited the master's maps of every segment; the master dropped its own
+        _wait(lambda: not _mapped_segments(proc.pid, index))
+        assert [_mapped_segments(pid, index) for pid in first] == [segments, segments]
+        os.kill(first[0], signal.SIGKILL)  # its replacement opens the index itself
+        pids = _wait(lambda: _two_workers(proc.pid, not_=first))
+        new = next(pid for pid in pids if pid not in first)
+        assert _wait(lambda: _mapped_segments(new, index)) == segments
+        for _ in range(4):  # each worker answers
+            status, body = _get(url + "api/search?" + urllib.parse.urlencode({"q": "产业工人"}))
+            assert (status, body["results"][0]["title"]) == (200, BULLETIN_TITLE)
+    finally:
+        _, err = _stop(proc)
+    assert "预热" not in err and "Traceback" not in err
