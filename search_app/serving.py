@@ -81,6 +81,19 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     return bool(mallopt(_M_ARENA_MAX, arenas))
 
 
+def release_free_memory() -> bool:
+    """Give the pages malloc holds free back to the system (glibc's malloc_trim); False where
+    the C library has no such call. Freed memory otherwise stays resident in the arenas."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
+
+
 def limit_names() -> tuple[str, ...]:
     """The names of the settings, in declaration order."""
     return tuple(f.name for f in fields(ServerLimits))
