@@ -256,3 +256,26 @@ def test_the_master_lets_go_of_the_index_once_its_workers_hold_it(
     finally:
         _, err = _stop(proc)
     assert "预热" not in err and "Traceback" not in err
+
+
+TRIM_SCRIPT = """
+from search_app.serving import release_free_memory
+def anon():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("RssAnon:"))
+kept = []
+junk = [bytes(2000) for _ in range(100_000)]  # 200 MB from malloc, not Python's small-object pool
+kept = junk[::50]  # a few survivors hold the heap's top: freeing the rest returns nothing
+del junk
+before = anon()
+print(release_free_memory(), (before - anon()) // 1024)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or
+                    os.confstr("CS_GNU_LIBC_VERSION") is None, reason="glibc's malloc only")
+def test_an_idle_worker_gives_freed_memory_back() -> None:
+    done = subprocess.run([sys.executable, "-c", TRIM_SCRIPT], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    released, mb = done.stdout.split()
+    assert released == "True" and int(mb) > 150, done.stdout  # of the ~196 MB freed
