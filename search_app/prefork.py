@@ -34,7 +34,7 @@ GRACEFUL_SECONDS = 10
 # still reports: only a hung interpreter misses it.
 HEARTBEAT_SECONDS = 30
 # A worker that has answered and has nothing to do gives malloc's free pages back at most this
-# often: after a burst of searches its arenas held ~15 MB freed by the searches' arrays.
+# often: after the 737 STARD questions its arenas held ~8 MB freed by the searches' arrays.
 TRIM_SECONDS = 1.0
 
 
