@@ -1,5 +1,6 @@
-"""Issue 14: the index warmed before the fork, its arrays shared by the workers, and a server
-that starts even when its index cannot be warmed.
+"""Issue 14: a pre-fork server's memory. The index warmed before the fork, its arrays shared by
+the workers and their threads, the master letting go of it once they hold it, a server that
+starts even when its index cannot be warmed, two malloc arenas, freed pages given back.
 
 The fork is a real os.fork of a process holding a real index on disk; the server is a real
 `gongwen serve` process tree.
