@@ -16,6 +16,7 @@ from index.types import Citation, CitedBy, DocRef, DocumentLinks, Related  # iss
 from index.types import PARSE_SECONDS
 from index.types import MissingIdentifier, Offer  # issue 13
 from index.types import CACHE_ENV, DEFAULT_CACHE_MB, MIN_CACHE_MB, parse_cache_mb  # issue 14
+from index.types import Warmth  # issue 14: what warm() built before the first request
 
 if TYPE_CHECKING:
     from index.analysis import ensure_jieba, normalize_text, setup_analysis
@@ -59,7 +60,8 @@ __all__ = ["open_index", "create_index", "is_index", "Index", "setup_analysis", 
            "Citation", "CitedBy", "DocRef", "DocumentLinks", "Related",
            "MissingIdentifier", "Offer",
            "ensure_jieba", "normalize_text", "segment_line", "use_word_lookup",
-           "CACHE_ENV", "DEFAULT_CACHE_MB", "MIN_CACHE_MB", "parse_cache_mb"]
+           "CACHE_ENV", "DEFAULT_CACHE_MB", "MIN_CACHE_MB", "parse_cache_mb",
+           "Warmth"]
 
 
 def __getattr__(name: str) -> Any:

@@ -491,3 +491,12 @@ def parse_cache_mb(value: object, name: str = CACHE_ENV) -> int:
         raise IndexError_(f"缓存上限 {name} 应为 {MIN_CACHE_MB} 到 {MAX_CACHE_MB} 之间的整数"
                           f"（单位 MB），而不是 {text[:40]!r}")
     return mb
+
+
+@dataclass(frozen=True)
+class Warmth:
+    """What IndexReader.warm built before the first request (issue 14)."""
+
+    arrays: int  # numpy arrays over every record: live records, lengths, norms, columns …
+    bytes: int  # their size: what a pre-fork server's workers share instead of each building
+    seconds: float

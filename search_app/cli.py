@@ -26,8 +26,8 @@ from search_app.config import default_config
 from search_app.measures import MeasuresFileError, load_measures, read_measures_file, save_measures
 from search_app.measures_text import format_catalogue
 from search_app.params import ParamError, parse_search_args
-from search_app.serving import (ServerLimits, quiet_queue_warnings, raise_file_limit,
-                                setup_server_logging)
+from search_app.serving import (ServerLimits, limit_malloc_arenas, quiet_queue_warnings,
+                                raise_file_limit, setup_server_logging)
 from search_app.terminal import terminal_json, terminal_line, terminal_text
 from search_app.textformat import format_document, format_results
 
@@ -390,6 +390,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
     from search_app.store import close_index, get_store
 
     processes = _worker_count(workers)  # a wrong value stops before anything is built
+    limit_malloc_arenas()  # before any thread is started (README, Serving)
     cache = parse_cache_mb(cache_mb, f"--cache-mb（或 {CACHE_ENV}）")
     prepare_analysis()
     if not index_exists(index_path):
@@ -404,6 +405,7 @@ def serve(index_path: Path, host: str, port: int, corpus: Path | None, threads: 
             click.echo(terminal_line(line), err=True)
     app = create_app({"INDEX_PATH": index_path, "CACHE_MB": cache})
     get_store(app).get()  # fail now, with one line, rather than on the first request
+    _warm(app)  # issue 14: before the fork, so that the workers share what it builds
     setup_server_logging()
     # --waitress-defaults is the baseline of benchmarks/serving.py: waitress as it comes.
     limits = ServerLimits(threads=threads, connection_limit=connection_limit,
@@ -456,7 +458,9 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     from search_app.prefork import PreforkSettings, run_prefork
     from search_app.store import close_index, get_store
 
-    close_index(app)  # opened to check it; each worker opens its own after the fork
+    # The index stays open, warmed, until the first workers are forked: they inherit its maps
+    # and arrays (README, Serving). Then the master lets go of it, so that it maps no files a
+    # rebuild or a merge deletes; a worker that replaces a dead one opens and warms its own.
     try:
         listener = socket.create_server((host, port), family=(
             socket.AF_INET6 if ":" in host else socket.AF_INET), backlog=limits.backlog)
@@ -472,12 +476,32 @@ def _serve_prefork(app: Any, index_path: Path, host: str, port: int, processes: 
     record = running.announce(app, index_path, host, int(listener.getsockname()[1]))
     try:
         status = run_prefork(app, PreforkSettings(listener, processes, limits, waitress_defaults),
-                             ready, lambda worker_app: get_store(worker_app).get())
+                             ready, _worker_index, lambda: close_index(app))
     finally:
         running.withdraw(record)
     if status != 0:  # gunicorn has logged why (a worker that could not boot, …)
         raise CliError(f"服务异常停止（gunicorn 主进程退出状态 {status}，原因见上方日志）")
     click.echo("已停止。")
+
+
+def _worker_index(app: Any) -> None:
+    """In a forked worker: the index it inherited, or (a replacement worker) its own, warmed."""
+    from search_app.store import get_store
+
+    store = get_store(app)
+    if not store.is_open():
+        store.get()
+        _warm(app)
+
+
+def _warm(app: Any) -> None:
+    """Warm the app's index; a failure is one line on stderr, and the server still starts."""
+    from search_app.store import warm_index
+
+    reason = warm_index(app)
+    if reason is not None:
+        click.echo(terminal_line(f"提示：索引预热失败，照常启动服务（首批检索会慢一些）：{reason}"),
+                   err=True)
 
 
 def _applied(limits: ServerLimits) -> dict[str, Any]:

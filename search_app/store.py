@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from index import Index, open_index, parse_cache_mb, setup_analysis
+from index import Index, IndexError_, open_index, parse_cache_mb, setup_analysis
 
 EXTENSION = "gongwen_index"
 
@@ -32,6 +32,11 @@ class IndexStore:
             if self._index is None:
                 self._index = open_index(self.path, cache_mb=self.cache_mb)
             return self._index
+
+    def is_open(self) -> bool:
+        """Whether get() would return an index already open (in this process or its parent)."""
+        with self._lock:
+            return self._index is not None
 
     def close(self) -> None:
         """Close the index if it is open; the next get() opens it again."""
@@ -64,3 +69,16 @@ def get_index() -> Index:
 def close_index(app: Flask) -> None:
     """Close the application's index now (tests, `gongwen serve` on exit)."""
     get_store(app).close()
+
+
+def warm_index(app: Flask) -> str | None:
+    """Build what the first searches would (Index.warm); the one-line reason if it failed.
+
+    A server whose index cannot be warmed still starts: its requests then get the index's
+    own error, and an index that becomes searchable again (a rebuild) is served.
+    """
+    try:
+        get_store(app).get().warm()
+    except IndexError_ as e:
+        return str(e)
+    return None

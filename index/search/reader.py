@@ -24,10 +24,23 @@ from index.search.caches import DEFAULT_BUDGET, CacheBudget
 from index.search.links import MAX_CITED_BY, Documents, cited_by, resolve_citations
 from index.search.ranking import RankParams
 from index.search.run import DEFAULT_PARAMS, highlight_document, run_search
-from index.search.scoring import use_budget
+from index.search.scoring import shared_arrays, use_budget
 from index.types import (DeclaredMeasure, DocumentLinks, IndexError_, IssueEntry, IssueNeighbours,
-                         MeasuresCatalogue, SearchRequest, SearchResults, Series, SeriesSummary)
+                         MeasuresCatalogue, QueryError, SearchRequest, SearchResults, Series,
+                         SeriesSummary, Warmth)
 from ingest.model import Document
+
+
+# What warm() asks: a question (re-ranking, the citation prior), two keywords (AND), the
+# sorts and facets, and identifiers no document has (the lists of those that exist), so that
+# every per-commit array and per-segment list a search builds on first use is built.
+WARM_REQUESTS = (SearchRequest(q="关于进一步加强安全生产工作的通知有哪些要求"),
+                 SearchRequest(q="工作 会议"),
+                 SearchRequest(q="工作", sort="date"),
+                 SearchRequest(q="工作", sort="date_asc"),
+                 SearchRequest(q="工作", sort="issue"),
+                 SearchRequest(q="国办发〔1900〕999号"),
+                 SearchRequest(q="1900年第99期"))
 
 
 class IndexReader:
@@ -127,6 +140,20 @@ class IndexReader:
             raise
         except Exception as e:  # noqa: BLE001 - one failure type for the layer above
             raise IndexError_(f"在索引 {self.path} 中检索失败：{e}") from e
+
+    def warm(self) -> Warmth:
+        """Build now what searches build on first use (live records, field lengths and norms,
+        the citation prior, the columns of sorts and facets): the first requests need not,
+        and the workers of a pre-fork server, forked after this, share one copy (issue 14).
+        IndexError_ if the index cannot be searched."""
+        start = time.perf_counter()
+        for req in WARM_REQUESTS:
+            try:
+                self.search(req)
+            except QueryError:  # not raised by these requests; a future syntax rule may
+                continue
+        arrays = shared_arrays(self._current_ix())
+        return Warmth(len(arrays), sum(a.nbytes for a in arrays), time.perf_counter() - start)
 
     def highlight_passages(self, doc: Document, q: str,
                            only: frozenset[str] | None = None) -> dict[str, str]:

@@ -11,9 +11,11 @@ document records, each field's lengths, and the cached postings.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -148,28 +150,25 @@ class Corpus:
             self.leaves.append(_Leaf(leaf, offset, key))
         # Record numbers depend on the segments and their order: the key of what is joined.
         self._signature = tuple((leaf.key, leaf.offset) for leaf in self.leaves)
-        self._lengths: dict[str, np.ndarray] = {}
-        self._avg: dict[str, float] = {}
         self._segments = _segment_data_for(searcher._ix, {leaf.key for leaf in self.leaves}) \
             if getattr(searcher, "_ix", None) else {}
-        self._lock = threading.Lock()
-        live = np.ones(self.size, dtype=bool)
-        for leaf in self.leaves:
-            if leaf.reader.has_deletions():
-                dels = np.fromiter(leaf.reader.deleted_docs_set, dtype=np.int64)
-                live[dels + leaf.offset] = False
-        self.live = live
         # A segment's deletions only grow: its count of live records names its deletions, so
         # what depends on the live records (document frequencies) is keyed by this too.
         self.live_signature = self._signature + tuple(
             leaf.reader.doc_count() for leaf in self.leaves)
-        # What cached(keep=True) holds follows from the segments and their deletions alone:
-        # shared by every searcher (one per server thread) that sees the same ones.
-        self._columns: dict[tuple, object] = _columns_for(searcher._ix, self.live_signature) \
-            if getattr(searcher, "_ix", None) else {}
-        docs = np.zeros(self.size, dtype=bool)
-        docs[self.postings("role", "doc")[0]] = True
-        self.docs = docs & live  # live document records
+        shared = _shared_for(getattr(searcher, "_ix", None), self.live_signature)
+        self._lengths, self._avg, self._columns = shared.lengths, shared.avg, shared.kept
+        self._lock = shared.lock
+        if shared.docs is None:
+            live = np.ones(self.size, dtype=bool)
+            for leaf in self.leaves:
+                if leaf.reader.has_deletions():
+                    dels = np.fromiter(leaf.reader.deleted_docs_set, dtype=np.int64)
+                    live[dels + leaf.offset] = False
+            docs = np.zeros(self.size, dtype=bool)
+            docs[self.postings("role", "doc")[0]] = True
+            shared.live, shared.docs = live, docs & live  # live document records
+        self.live, self.docs = shared.live, shared.docs
         self.n_docs = int(self.docs.sum())
 
     # -- postings --------------------------------------------------------------------
@@ -356,6 +355,58 @@ def _leaf_codes(leaf: _Leaf, field: str) -> tuple[np.ndarray, np.ndarray]:
     return labels, codes
 
 
+@dataclass
+class _Shared:
+    """What a Corpus computes over every record of one commit (live records, lengths, norms,
+    columns, priors: a few MB), shared by the searchers of all threads, and built in the
+    pre-fork master (search_app/prefork.py) for all its workers: kept per searcher, each of
+    a server's threads held its own copy."""
+
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    live: np.ndarray | None = None
+    docs: np.ndarray | None = None
+    lengths: dict = dataclasses.field(default_factory=dict)
+    avg: dict = dataclasses.field(default_factory=dict)
+    kept: dict = dataclasses.field(default_factory=dict)
+
+
+# Per whoosh index object: the _Shared of its latest commits (live signature → _Shared).
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# A searcher opened just before a commit may still be asking while the next one is read.
+SHARED_COMMITS = 2
+
+
+def _shared_for(ix: object, live_signature: tuple) -> _Shared:
+    """The _Shared of ix's commit with these segments and deletions (ix None: a new one)."""
+    if ix is None:
+        return _Shared()
+    with _CACHES_LOCK:
+        table = _per_index(_SHARED, ix, OrderedDict)
+        got = table.get(live_signature)
+        if got is None:
+            got = table[live_signature] = _Shared()
+            while len(table) > SHARED_COMMITS:
+                table.popitem(last=False)
+        else:
+            table.move_to_end(live_signature)
+        return got
+
+
+def shared_arrays(ix: object) -> list[np.ndarray]:
+    """The numpy arrays the searchers of ix's latest commit share (see _Shared)."""
+    with _CACHES_LOCK:
+        table = _SHARED.get(ix)
+        shared = next(reversed(table.values())) if table else None
+    if shared is None:
+        return []
+    with shared.lock:
+        values = [shared.live, shared.docs, *shared.lengths.values(), *shared.kept.values()]
+    out: list[np.ndarray] = []
+    for v in values:  # an array, or a tuple holding some (codes and their labels)
+        out.extend(x for x in (v if isinstance(v, tuple) else (v,)) if isinstance(x, np.ndarray))
+    return out
+
+
 # Per whoosh index object: values computed from one segment (see Corpus.per_segment).
 _SEGMENT_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -367,19 +418,6 @@ def _segment_data_for(ix: object, live: set[str]) -> dict[tuple, object]:
         for key in [k for k in store if k[0] not in live]:
             del store[key]
         return store
-
-
-# Per whoosh index object: (live_signature, the values Corpus.cached keeps for it). Only the
-# newest signature is kept here; an older searcher's Corpus holds its own dict.
-_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _columns_for(ix: object, signature: tuple) -> dict[tuple, object]:
-    with _CACHES_LOCK:
-        got = _COLUMNS.get(ix)
-        if got is None or got[0] != signature:
-            got = _COLUMNS[ix] = (signature, {})
-        return got[1]
 
 
 _CORPORA_LOCK = threading.Lock()
