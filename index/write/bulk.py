@@ -28,6 +28,7 @@ from typing import Any, Sequence
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -47,6 +48,7 @@ PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
+MEMO_VALUES = 4096  # a field's indexed values remembered (index terms of a repeated value)
 
 
 class _Terms:
@@ -83,7 +85,7 @@ class _Terms:
 
     def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:
         """(term numbers, positions) of a field value, positions as the analyzer gives them."""
-        norm = normalize_text(value)
+        norm = _normalized(value)
         if "\n" not in norm:
             numbers, positions, _ = self._line(norm)
             return numbers, positions
@@ -97,6 +99,17 @@ class _Terms:
         if not numbers_:
             return _NONE
         return np.concatenate(numbers_), np.concatenate(positions_)
+
+
+_LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
+
+
+def _normalized(value: str) -> str:
+    """normalize_text(value); the body and its bigram twin (the same string, one after the
+    other) are normalized once."""
+    if value is not _LAST[0]:
+        _LAST[:] = value, normalize_text(value)
+    return _LAST[1]
 
 
 _TERMS: dict[tuple[str, Any, str], _Terms] = {}
@@ -231,6 +244,7 @@ class BulkSegmentWriter(SegmentWriter):
             if terms is not None:
                 self._fast[name] = _FieldTokens(terms)
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
+        self._memo: dict[str, dict[Any, tuple]] = {}
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -254,7 +268,7 @@ class BulkSegmentWriter(SegmentWriter):
                     length = fast.add(docnum, value)
                     added.append((fast, None))
                 elif field.indexed:
-                    items = list(field.index(value))
+                    items = self._index(name, field, value)
                     if field.scorable:
                         length = sum([item[1] for item in items])
                     posts = self._posts.setdefault(name, {})
@@ -272,6 +286,21 @@ class BulkSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _index(self, name: str, field: Any, value: Any) -> Sequence[tuple]:
+        """field.index(value), remembered per value: a document type, a source file, a year
+        repeat over thousands of records, and whoosh's analyzers cost a generator chain each."""
+        memo = self._memo.setdefault(name, {})
+        try:
+            hit = memo.get(value)
+        except TypeError:  # a list value: not hashable, not remembered
+            return list(field.index(value))
+        if hit is None:
+            hit = tuple(field.index(value))
+            if len(memo) >= MEMO_VALUES:  # doc_id and the like never repeat
+                memo.clear()
+            memo[value] = hit
+        return hit
 
     @staticmethod
     def _undo(docnum: int, added: list[tuple[Any, Any]]) -> None:
@@ -319,6 +348,7 @@ class _PostingsWriter:
         self.fixedsize = fixedsize
         self.blocklimit = blocklimit
         self.prefix = pack_ushort(fw._fieldid)
+        self.pickle = _Pickler()
 
     def write(self, p: _Postings) -> None:
         n = len(p.records)
@@ -358,8 +388,16 @@ class _PostingsWriter:
                      stats: list[list], tstats: list[list], ids: list[int],
                      weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
-        add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
+        prefix, fixed, _pickle = self.prefix, self.fixedsize, self.pickle
         inline_ok = fixed is None or fixed < 0
+        keys: list[bytes] = []
+        infos: list[bytes] = []
+        blocks: list[bytes] = []  # the postings file's bytes for these terms, written at once
+
+        def add(key: bytes, info: bytes) -> None:
+            keys.append(key)
+            infos.append(info)
+
         for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
@@ -390,12 +428,37 @@ class _PostingsWriter:
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
             data = b"".join(out)
-            self.postfile.write(data)
+            blocks.append(data)
             head = W3TermInfo._struct.pack(
                 0, tstats[0][k], b - a, _length_byte(tstats[2][k]), _length_byte(tstats[3][k]),
                 max(tstats[1][k], 0.0), ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
+        self.postfile.write(b"".join(blocks))
+        _add_terms(self.fw._tindex, keys, infos)
+
+
+def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
+    """What OrderedHashWriter.add does for each key, for ascending keys at once: one write of
+    the key/value records, their positions indexed, their hashes put in the buckets."""
+    if not keys:
+        return
+    if keys[0] <= tindex.lastkey:
+        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    records: list[bytes] = []
+    positions: list[int] = []
+    for key, value in zip(keys, values):
+        positions.append(pos)
+        records += (_LENGTHS.pack(len(key), len(value)), key, value)
+        pos += _LENGTHS.size + len(key) + len(value)
+    dbfile.write(b"".join(records))
+    tindex.index.extend(positions)
+    hashfn, buckets = tindex.hashfn, tindex.buckets
+    for h, p in zip(map(hashfn, keys), positions):
+        buckets[h & 255].append((h, p))
+    tindex.lastkey = keys[-1]
 
 
 def _length_byte(length: int) -> int:
@@ -422,3 +485,19 @@ def _pickle(obj: Any) -> bytes:
     pickler.fast = True
     pickler.dump(obj)
     return out.getvalue()
+
+
+class _Pickler:
+    """_pickle with one pickler and buffer reused (a field pickles ~100,000 small tuples)."""
+
+    def __init__(self) -> None:
+        self.out = io.BytesIO()
+        self.pickler = pickle.Pickler(self.out, PICKLE_PROTOCOL)
+        self.pickler.fast = True
+
+    def __call__(self, obj: Any) -> bytes:
+        out = self.out
+        out.seek(0)
+        out.truncate()
+        self.pickler.dump(obj)
+        return out.getvalue()
