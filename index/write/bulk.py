@@ -30,7 +30,7 @@ from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
@@ -46,7 +46,7 @@ COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # 4 adds a 9-byte frame to every pickle (see _pickle).
 PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
-_NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+_LENGTH_BYTES = np.asarray(_length_byte_cache, np.int64)  # byte b stands for length [b]
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 MEMO_VALUES = 4096  # a field's indexed values remembered (index terms of a repeated value)
 
@@ -58,9 +58,9 @@ class _Terms:
         self.tokenizer = tokenizer
         self.ids: dict[str, int] = {}
         self.names: list[str] = []
-        self.lines: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self.lines: dict[str, tuple[array, array, int]] = {}
 
-    def _line(self, line: str) -> tuple[np.ndarray, np.ndarray, int]:
+    def line(self, line: str) -> tuple[Sequence[int], Sequence[int], int]:
         """(term numbers, positions, the line's last position) of a normalized line."""
         hit = self.lines.get(line)
         if hit is not None:
@@ -76,29 +76,11 @@ class _Terms:
                         n = ids[term] = len(names)
                         names.append(term)
                     numbers[i] = n
-        hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
         if len(line) <= LINE_CACHE_CHARS:
             if len(self.lines) >= LINE_CACHE_SIZE:
                 self.lines.clear()
-            self.lines[line] = hit
-        return hit
-
-    def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:
-        """(term numbers, positions) of a field value, positions as the analyzer gives them."""
-        norm = _normalized(value)
-        if "\n" not in norm:
-            numbers, positions, _ = self._line(norm)
-            return numbers, positions
-        numbers_, positions_, base = [], [], 0
-        for line in norm.split("\n"):
-            numbers, positions, last = self._line(line)
-            if len(numbers):
-                numbers_.append(numbers)
-                positions_.append(positions + base if base else positions)
-            base += last + 2  # as _LineTokenizer: one spare position between lines
-        if not numbers_:
-            return _NONE
-        return np.concatenate(numbers_), np.concatenate(positions_)
+            self.lines[line] = (array("i", numbers), array("i", positions), last)
+        return numbers, positions, last
 
 
 _LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
@@ -133,46 +115,68 @@ def _terms_for(field: Any) -> _Terms | None:
 
 
 class _FieldTokens:
-    """One text field's tokens in a segment: term numbers, positions, and whose they are."""
+    """One text field's tokens in a segment: term numbers, positions, and whose they are.
+
+    Tokens go into flat arrays a line at a time (no array object per line or record); a
+    line's positions count from the line's start, and its base (where the line starts in its
+    value) is added to them all at once when the postings are made.
+    """
 
     def __init__(self, terms: _Terms) -> None:
         self.terms = terms
-        self.numbers: list[np.ndarray] = []
-        self.positions: list[np.ndarray] = []
+        self.numbers = array("i")
+        self.positions = array("i")  # within the line
+        self.runs = array("i")  # tokens of each line with any
+        self.bases = array("i")  # the position each such line starts at in its value
         self.records: list[int] = []
         self.counts: list[int] = []
+        self.marks: list[tuple[int, int]] = []  # (tokens, lines) before each record: undo
 
     def add(self, docnum: int, value: str) -> int:
         """Take a record's value; its field length (tokens, stop words left out)."""
-        numbers, positions = self.terms.tokens(value)
-        n = len(numbers)
+        norm = _normalized(value)
+        numbers, positions, runs, bases = self.numbers, self.positions, self.runs, self.bases
+        mark = (len(numbers), len(runs))
+        base = 0
+        for line in norm.split("\n") if "\n" in norm else (norm,):
+            line_numbers, line_positions, last = self.terms.line(line)
+            if line_numbers:
+                numbers.extend(line_numbers)
+                positions.extend(line_positions)
+                runs.append(len(line_numbers))
+                bases.append(base)
+            base += last + 2  # as _LineTokenizer: one spare position between lines
+        n = len(numbers) - mark[0]
         if n:
-            self.numbers.append(numbers)
-            self.positions.append(positions)
             self.records.append(docnum)
             self.counts.append(n)
+            self.marks.append(mark)
         return n
 
     def drop(self, docnum: int) -> None:
         """Forget a record's tokens (it failed before it was complete)."""
         if self.records and self.records[-1] == docnum:
-            for column in (self.numbers, self.positions, self.records, self.counts):
-                column.pop()
+            tokens, lines = self.marks.pop()
+            del self.numbers[tokens:], self.positions[tokens:]
+            del self.runs[lines:], self.bases[lines:]
+            self.records.pop()
+            self.counts.pop()
 
     def postings(self) -> _Postings | None:
         """The field's postings in term order (None if no record had the field)."""
-        if not self.numbers:
+        if not self.records:
             return None
-        numbers = np.concatenate(self.numbers)
-        self.numbers = []
-        positions = np.concatenate(self.positions)
-        self.positions = []
+        numbers = np.frombuffer(self.numbers, np.int32)
+        positions = np.frombuffer(self.positions, np.int32) + np.repeat(
+            np.frombuffer(self.bases, np.int32), np.frombuffer(self.runs, np.int32))
+        self.numbers, self.positions, self.runs, self.bases = (array("i") for _ in range(4))
         counts = np.asarray(self.counts, np.int32)
         records = np.repeat(np.asarray(self.records, np.int32), counts)
         lengths = np.zeros(self.records[-1] + 1, np.int32)
         lengths[self.records] = counts
         # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
-        used = np.unique(numbers)
+        # Term numbers are dense per process: which occur is a count, not a sort (np.unique).
+        used = np.flatnonzero(np.bincount(numbers, minlength=len(self.terms.names)))
         names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
         rank = np.zeros(int(used[-1]) + 1, np.int32)
@@ -363,10 +367,12 @@ class _PostingsWriter:
         bstats = [f.reduceat(a, bstarts) for f, a in (
             (np.maximum, p.weights), (np.minimum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
+        bstats[2:] = map(_length_bytes, bstats[2:])
         tstarts = firsts[:-1]
         tstats = [f.reduceat(a, tstarts) for f, a in (
             (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
+        tstats[2:] = map(_length_bytes, tstats[2:])
         term_blocks = np.searchsorted(bstarts, firsts)
         bounds = np.append(bstarts, n)
         k0, nterms = 0, len(p.terms)
@@ -402,8 +408,7 @@ class _PostingsWriter:
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
-                    1, tstats[0][k], b - a, _length_byte(tstats[2][k]),
-                    _length_byte(tstats[3][k]), max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0), ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
                 add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
                                                    vals)))
@@ -424,13 +429,13 @@ class _PostingsWriter:
                     if len(packed) < len(data):
                         comp, data = COMPRESSION, packed
                 info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
-                                _length_byte(stats[2][j]), _length_byte(stats[3][j])))
+                                stats[2][j], stats[3][j]))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
             data = b"".join(out)
             blocks.append(data)
             head = W3TermInfo._struct.pack(
-                0, tstats[0][k], b - a, _length_byte(tstats[2][k]), _length_byte(tstats[3][k]),
+                0, tstats[0][k], b - a, tstats[2][k], tstats[3][k],
                 max(tstats[1][k], 0.0), ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
@@ -461,9 +466,12 @@ def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
     tindex.lastkey = keys[-1]
 
 
-def _length_byte(length: int) -> int:
-    """whoosh's one-byte length (0 stands for no length)."""
-    return length_to_byte(length) if length else 0
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """whoosh's one-byte lengths (length_to_byte; 0 stands for no length), all at once."""
+    out = np.searchsorted(_LENGTH_BYTES, lengths, side="left")  # length_to_byte's bisect
+    out[lengths >= _LENGTH_BYTES[-1]] = 255
+    out[lengths == 0] = 0
+    return out
 
 
 def _mini_weights(values: Sequence[float]) -> tuple[float, ...] | tuple[int, ...]:
