@@ -225,3 +225,24 @@ def test_ingest_refuses_a_folder_that_is_not_an_index(inbox, tmp_path):
     result = CliRunner().invoke(cli, ["ingest", str(inbox), "--index", str(stray)])
     assert result.exit_code == 1
     assert result.stderr == f"错误：{stray} 不是索引目录（而且不是空目录）；请用 --index 另选目录\n"
+
+
+def test_a_big_jsonl_file_is_cut_into_as_many_parts_as_the_workers_share_evenly(
+        tmp_path, monkeypatch):
+    """Five parts on two workers took three rounds, the last with one worker idle: the batch
+    reads six smaller parts instead, each its own segment, every record indexed once."""
+    from index.layout import generation_dir, open_whoosh
+    from ingest import batch as ingest_batch
+
+    records = [{"id": f"art-{n:04d}", "title": f"第{n}条", "text": f"职工书屋第{n}号管理规定。"}
+               for n in range(6 * 256)]  # six blocks of lines (ingest.formats.jsonl.BLOCK_LINES)
+    path = write_jsonl(tmp_path / "in" / "articles.jsonl", records)
+    monkeypatch.setattr(ingest_batch, "PART_BYTES", path.stat().st_size // 5)
+    assert ingest_batch.part_count(path) == 5
+    index = tmp_path / "idx"
+    code, counts, _, _ = ingest(path, "--index", index, "--jobs", "2")
+    assert code == 0 and counts["documents"] == len(records)
+    assert all_ids(index) == [r["id"] for r in records]
+    ix = open_whoosh(generation_dir(index, read_pointer(index)), mapped=False)
+    assert [s.doc_count_all() for s in ix._segments()] == [256] * 6
+    assert found(index, "第1000号") == ["art-1000"]

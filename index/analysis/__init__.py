@@ -107,6 +107,7 @@ def setup_analysis(userdict: Path | None = None, *, cache_dir: Path | None = Non
         _STATE.loaded.append((path, digest))
         _STATE.entries += entries
         _line_tokens.cache_clear()
+        _subword_terms.cache_clear()
 
 
 def ensure_jieba() -> None:
@@ -334,19 +335,25 @@ class JiebaTokenizer(_LineTokenizer):
         positions: list[int] = []
         pos = last_stop = -1
         for word in segmenter.cut(line):
-            if not _has_alnum(word):
+            if not word.isalnum() and not _has_alnum(word):  # the usual word: no call
                 continue
             if word in stoplist:
                 last_stop = pos + 1  # a stop word takes no position but ends the line there
                 continue
             pos += 1
             if len(word) > 2:
-                grams = _subwords(word)
-                terms += [gram for _, gram in grams]
+                grams = _subword_terms(word)
+                terms += grams
                 positions += [pos] * len(grams)
             terms.append(word)
             positions.append(pos)
         return terms, positions, max(pos, last_stop)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _subword_terms(word: str) -> tuple[str, ...]:
+    """The words of _subwords(word), cached (a build meets each long word many times)."""
+    return tuple(gram for _, gram in _subwords(word))
 
 
 class BigramTokenizer(_LineTokenizer):

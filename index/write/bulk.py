@@ -28,8 +28,9 @@ from typing import Any, Sequence
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
@@ -45,11 +46,12 @@ COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # 4 adds a 9-byte frame to every pickle (see _pickle).
 PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
-_NONE = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+_LENGTH_BYTES = np.asarray(_length_byte_cache, np.int64)  # byte b stands for length [b]
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 # Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
 # header and unpickling cost as much as hundreds of its postings (index.search.postings).
 TEXT_BLOCK_POSTINGS = 512
+MEMO_VALUES = 4096  # a field's indexed values remembered (index terms of a repeated value)
 
 
 class _Terms:
@@ -59,9 +61,9 @@ class _Terms:
         self.tokenizer = tokenizer
         self.ids: dict[str, int] = {}
         self.names: list[str] = []
-        self.lines: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self.lines: dict[str, tuple[array, array, int]] = {}
 
-    def _line(self, line: str) -> tuple[np.ndarray, np.ndarray, int]:
+    def line(self, line: str) -> tuple[Sequence[int], Sequence[int], int]:
         """(term numbers, positions, the line's last position) of a normalized line."""
         hit = self.lines.get(line)
         if hit is not None:
@@ -77,29 +79,22 @@ class _Terms:
                         n = ids[term] = len(names)
                         names.append(term)
                     numbers[i] = n
-        hit = (np.array(numbers, np.int32), np.array(positions, np.int32), last)
         if len(line) <= LINE_CACHE_CHARS:
             if len(self.lines) >= LINE_CACHE_SIZE:
                 self.lines.clear()
-            self.lines[line] = hit
-        return hit
+            self.lines[line] = (array("i", numbers), array("i", positions), last)
+        return numbers, positions, last
 
-    def tokens(self, value: str) -> tuple[np.ndarray, np.ndarray]:
-        """(term numbers, positions) of a field value, positions as the analyzer gives them."""
-        norm = normalize_text(value)
-        if "\n" not in norm:
-            numbers, positions, _ = self._line(norm)
-            return numbers, positions
-        numbers_, positions_, base = [], [], 0
-        for line in norm.split("\n"):
-            numbers, positions, last = self._line(line)
-            if len(numbers):
-                numbers_.append(numbers)
-                positions_.append(positions + base if base else positions)
-            base += last + 2  # as _LineTokenizer: one spare position between lines
-        if not numbers_:
-            return _NONE
-        return np.concatenate(numbers_), np.concatenate(positions_)
+
+_LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
+
+
+def _normalized(value: str) -> str:
+    """normalize_text(value); the body and its bigram twin (the same string, one after the
+    other) are normalized once."""
+    if value is not _LAST[0]:
+        _LAST[:] = value, normalize_text(value)
+    return _LAST[1]
 
 
 _TERMS: dict[tuple[str, Any, str], _Terms] = {}
@@ -123,46 +118,68 @@ def _terms_for(field: Any) -> _Terms | None:
 
 
 class _FieldTokens:
-    """One text field's tokens in a segment: term numbers, positions, and whose they are."""
+    """One text field's tokens in a segment: term numbers, positions, and whose they are.
+
+    Tokens go into flat arrays a line at a time (no array object per line or record); a
+    line's positions count from the line's start, and its base (where the line starts in its
+    value) is added to them all at once when the postings are made.
+    """
 
     def __init__(self, terms: _Terms) -> None:
         self.terms = terms
-        self.numbers: list[np.ndarray] = []
-        self.positions: list[np.ndarray] = []
+        self.numbers = array("i")
+        self.positions = array("i")  # within the line
+        self.runs = array("i")  # tokens of each line with any
+        self.bases = array("i")  # the position each such line starts at in its value
         self.records: list[int] = []
         self.counts: list[int] = []
+        self.marks: list[tuple[int, int]] = []  # (tokens, lines) before each record: undo
 
     def add(self, docnum: int, value: str) -> int:
         """Take a record's value; its field length (tokens, stop words left out)."""
-        numbers, positions = self.terms.tokens(value)
-        n = len(numbers)
+        norm = _normalized(value)
+        numbers, positions, runs, bases = self.numbers, self.positions, self.runs, self.bases
+        mark = (len(numbers), len(runs))
+        base = 0
+        for line in norm.split("\n") if "\n" in norm else (norm,):
+            line_numbers, line_positions, last = self.terms.line(line)
+            if line_numbers:
+                numbers.extend(line_numbers)
+                positions.extend(line_positions)
+                runs.append(len(line_numbers))
+                bases.append(base)
+            base += last + 2  # as _LineTokenizer: one spare position between lines
+        n = len(numbers) - mark[0]
         if n:
-            self.numbers.append(numbers)
-            self.positions.append(positions)
             self.records.append(docnum)
             self.counts.append(n)
+            self.marks.append(mark)
         return n
 
     def drop(self, docnum: int) -> None:
         """Forget a record's tokens (it failed before it was complete)."""
         if self.records and self.records[-1] == docnum:
-            for column in (self.numbers, self.positions, self.records, self.counts):
-                column.pop()
+            tokens, lines = self.marks.pop()
+            del self.numbers[tokens:], self.positions[tokens:]
+            del self.runs[lines:], self.bases[lines:]
+            self.records.pop()
+            self.counts.pop()
 
     def postings(self) -> _Postings | None:
         """The field's postings in term order (None if no record had the field)."""
-        if not self.numbers:
+        if not self.records:
             return None
-        numbers = np.concatenate(self.numbers)
-        self.numbers = []
-        positions = np.concatenate(self.positions)
-        self.positions = []
+        numbers = np.frombuffer(self.numbers, np.int32)
+        positions = np.frombuffer(self.positions, np.int32) + np.repeat(
+            np.frombuffer(self.bases, np.int32), np.frombuffer(self.runs, np.int32))
+        self.numbers, self.positions, self.runs, self.bases = (array("i") for _ in range(4))
         counts = np.asarray(self.counts, np.int32)
         records = np.repeat(np.asarray(self.records, np.int32), counts)
         lengths = np.zeros(self.records[-1] + 1, np.int32)
         lengths[self.records] = counts
         # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
-        used = np.unique(numbers)
+        # Term numbers are dense per process: which occur is a count, not a sort (np.unique).
+        used = np.flatnonzero(np.bincount(numbers, minlength=len(self.terms.names)))
         names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
         rank = np.zeros(int(used[-1]) + 1, np.int32)
@@ -234,6 +251,7 @@ class BulkSegmentWriter(SegmentWriter):
             if terms is not None:
                 self._fast[name] = _FieldTokens(terms)
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
+        self._memo: dict[str, dict[Any, tuple]] = {}
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -257,7 +275,7 @@ class BulkSegmentWriter(SegmentWriter):
                     length = fast.add(docnum, value)
                     added.append((fast, None))
                 elif field.indexed:
-                    items = list(field.index(value))
+                    items = self._index(name, field, value)
                     if field.scorable:
                         length = sum([item[1] for item in items])
                     posts = self._posts.setdefault(name, {})
@@ -275,6 +293,21 @@ class BulkSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _index(self, name: str, field: Any, value: Any) -> Sequence[tuple]:
+        """field.index(value), remembered per value: a document type, a source file, a year
+        repeat over thousands of records, and whoosh's analyzers cost a generator chain each."""
+        memo = self._memo.setdefault(name, {})
+        try:
+            hit = memo.get(value)
+        except TypeError:  # a list value: not hashable, not remembered
+            return list(field.index(value))
+        if hit is None:
+            hit = tuple(field.index(value))
+            if len(memo) >= MEMO_VALUES:  # doc_id and the like never repeat
+                memo.clear()
+            memo[value] = hit
+        return hit
 
     @staticmethod
     def _undo(docnum: int, added: list[tuple[Any, Any]]) -> None:
@@ -322,6 +355,7 @@ class _PostingsWriter:
         self.fixedsize = fixedsize
         self.blocklimit = TEXT_BLOCK_POSTINGS if fixedsize is None or fixedsize < 0 else blocklimit
         self.prefix = pack_ushort(fw._fieldid)
+        self.pickle = _Pickler()
 
     def write(self, p: _Postings) -> None:
         n = len(p.records)
@@ -336,10 +370,12 @@ class _PostingsWriter:
         bstats = [f.reduceat(a, bstarts) for f, a in (
             (np.maximum, p.weights), (np.minimum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
+        bstats[2:] = map(_length_bytes, bstats[2:])
         tstarts = firsts[:-1]
         tstats = [f.reduceat(a, tstarts) for f, a in (
             (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
+        tstats[2:] = map(_length_bytes, tstats[2:])
         term_blocks = np.searchsorted(bstarts, firsts)
         bounds = np.append(bstarts, n)
         k0, nterms = 0, len(p.terms)
@@ -361,14 +397,21 @@ class _PostingsWriter:
                      stats: list[list], tstats: list[list], ids: list[int],
                      weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
-        add, prefix, fixed = self.fw._tindex.add, self.prefix, self.fixedsize
+        prefix, fixed, _pickle = self.prefix, self.fixedsize, self.pickle
         inline_ok = fixed is None or fixed < 0
+        keys: list[bytes] = []
+        infos: list[bytes] = []
+        blocks: list[bytes] = []  # the postings file's bytes for these terms, written at once
+
+        def add(key: bytes, info: bytes) -> None:
+            keys.append(key)
+            infos.append(info)
+
         for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
-                    1, tstats[0][k], b - a, _length_byte(tstats[2][k]),
-                    _length_byte(tstats[3][k]), max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0), ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
                 add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
                                                    vals)))
@@ -381,28 +424,30 @@ class _PostingsWriter:
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
                     _mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
-                mini_values = vals if inline_ok else None if fixed == 0 else b"".join(vals)
                 if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
                     data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
                                     BlockValues.pack(vals)))
                 else:
-                    data = _pickle((tuple(mini_ids[s:e]), w, mini_values))
+                    data = _pickle((tuple(mini_ids[s:e]), w,
+                                    None if fixed == 0 else b"".join(vals)))
                 comp = 0
                 if len(data) >= COMPRESS_MIN:
                     packed = zlib.compress(data, COMPRESSION)
                     if len(packed) < len(data):
                         comp, data = COMPRESSION, packed
                 info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
-                                _length_byte(stats[2][j]), _length_byte(stats[3][j])))
+                                stats[2][j], stats[3][j]))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
             data = b"".join(out)
-            self.postfile.write(data)
+            blocks.append(data)
             head = W3TermInfo._struct.pack(
-                0, tstats[0][k], b - a, _length_byte(tstats[2][k]), _length_byte(tstats[3][k]),
+                0, tstats[0][k], b - a, tstats[2][k], tstats[3][k],
                 max(tstats[1][k], 0.0), ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
+        self.postfile.write(b"".join(blocks))
+        _add_terms(self.fw._tindex, keys, infos)
 
 
 def _int_array(values: Sequence[int]) -> array:
@@ -418,9 +463,35 @@ def _weight_array(w: Any) -> Any:
     return _int_array(w) if all(isinstance(x, int) for x in w) else array("f", w)
 
 
-def _length_byte(length: int) -> int:
-    """whoosh's one-byte length (0 stands for no length)."""
-    return length_to_byte(length) if length else 0
+def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
+    """What OrderedHashWriter.add does for each key, for ascending keys at once: one write of
+    the key/value records, their positions indexed, their hashes put in the buckets."""
+    if not keys:
+        return
+    if keys[0] <= tindex.lastkey:
+        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    records: list[bytes] = []
+    positions: list[int] = []
+    for key, value in zip(keys, values):
+        positions.append(pos)
+        records += (_LENGTHS.pack(len(key), len(value)), key, value)
+        pos += _LENGTHS.size + len(key) + len(value)
+    dbfile.write(b"".join(records))
+    tindex.index.extend(positions)
+    hashfn, buckets = tindex.hashfn, tindex.buckets
+    for h, p in zip(map(hashfn, keys), positions):
+        buckets[h & 255].append((h, p))
+    tindex.lastkey = keys[-1]
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """whoosh's one-byte lengths (length_to_byte; 0 stands for no length), all at once."""
+    out = np.searchsorted(_LENGTH_BYTES, lengths, side="left")  # length_to_byte's bisect
+    out[lengths >= _LENGTH_BYTES[-1]] = 255
+    out[lengths == 0] = 0
+    return out
 
 
 def _mini_weights(values: Sequence[float]) -> tuple[float, ...] | tuple[int, ...]:
@@ -442,3 +513,19 @@ def _pickle(obj: Any) -> bytes:
     pickler.fast = True
     pickler.dump(obj)
     return out.getvalue()
+
+
+class _Pickler:
+    """_pickle with one pickler and buffer reused (a field pickles ~100,000 small tuples)."""
+
+    def __init__(self) -> None:
+        self.out = io.BytesIO()
+        self.pickler = pickle.Pickler(self.out, PICKLE_PROTOCOL)
+        self.pickler.fast = True
+
+    def __call__(self, obj: Any) -> bytes:
+        out = self.out
+        out.seek(0)
+        out.truncate()
+        self.pickler.dump(obj)
+        return out.getvalue()

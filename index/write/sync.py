@@ -97,8 +97,16 @@ def _kept_lost(known: list[tuple[str, list[str]]], manifest: Manifest) -> bool:
         (files := manifest.source_files(d)) and not any(map(os.path.exists, files)) for d in ids)
 
 
+def balanced_parts(parts: int, jobs: int) -> int:
+    """A big file's parts rounded up to a multiple of the workers: 5 parts on 2 workers took
+    three rounds, the last with one worker idle; 6 smaller ones take three full rounds."""
+    if parts <= 1 or jobs <= 1:
+        return parts
+    return -(-parts // jobs) * jobs
+
+
 def _plan(sources: SourceList, manifest: Manifest, rebuild: bool, prune: bool = False,
-          ) -> tuple[list[SourceFile], list[str], list[Failure]]:
+          jobs: int = 1) -> tuple[list[SourceFile], list[str], list[Failure]]:
     """Hash every file: which groups to parse (new or changed), which are unchanged, which fail."""
     files: list[SourceFile] = []
     unchanged: list[str] = []
@@ -120,7 +128,8 @@ def _plan(sources: SourceList, manifest: Manifest, rebuild: bool, prune: bool = 
             continue
         ids, heir = _own_ids(group, manifest, claimed)
         status = "updated" if known or heir else "added"
-        files.append(SourceFile(len(files), group.key, sha, status, part_count(group.key),
+        parts = balanced_parts(part_count(group.key), jobs)
+        files.append(SourceFile(len(files), group.key, sha, status, parts,
                                 members=group.files, doc_id=ids[0][1] if ids else None,
                                 ids=ids))
     return files, unchanged, failed
@@ -212,7 +221,7 @@ def _sync(root: Path, folder: Path, paths: list[Path], old: Manifest, *, prune: 
           merge_policy: Callable[[int], MergePolicy]) -> SyncReport:
     sources = find_sources(paths)
     manifest = Manifest(None) if rebuild else old
-    files, unchanged, failed = _plan(sources, manifest, rebuild, prune)
+    files, unchanged, failed = _plan(sources, manifest, rebuild, prune, jobs)
     batch = Batch(root, folder, manifest, files, progress, merge_policy, prune=prune)
     if progress is not None:
         progress(0, len(files))
