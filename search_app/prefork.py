@@ -25,6 +25,7 @@ from gunicorn.sock import TCP6Socket, TCPSocket
 from gunicorn.workers.base import Worker
 from waitress import create_server, wasyncore
 
+from search_app.balance import Balance
 from search_app.serving import ServerLimits, raise_file_limit, release_free_memory
 
 # How long a stopping worker lets requests in progress finish (gunicorn's graceful_timeout).
@@ -52,6 +53,8 @@ class WaitressWorker(Worker):
     """A gunicorn worker that serves its app with waitress on the inherited listening socket."""
 
     settings: PreforkSettings  # set on the class by PreforkServer (gunicorn builds the worker)
+    balance: Balance  # likewise
+    slot: int | None = None  # this worker's slot in balance, set by the master before the fork
 
     def run(self) -> None:
         limits = self.settings.limits
@@ -65,9 +68,16 @@ class WaitressWorker(Worker):
         server = create_server(counted, map=socket_map, sockets=[s.sock for s in self.sockets],
                                **kwargs)
         trimmed, trimmed_at = 0, time.monotonic()
+        slot = self.slot
         while self.alive:
             self.notify()
-            wasyncore.loop(timeout=1.0, map=socket_map, use_poll=use_poll, count=1)
+            listening = True
+            if slot is not None:
+                server.accepting = listening = self.balance.listen(
+                    slot, len(server.active_channels))
+            # not listening: look again soon, as the others' connections come and go
+            wasyncore.loop(timeout=1.0 if listening else 0.05, map=socket_map,
+                           use_poll=use_poll, count=1)
             if self.ppid != os.getppid():  # the master is gone: do not serve orphaned
                 break
             dispatcher = server.task_dispatcher
@@ -124,11 +134,13 @@ class PreforkServer(BaseApplication):
         self._on_ready = on_ready
         self._on_worker = on_worker
         self._on_spawned = on_spawned
+        # room for replacements forked while a stopping worker still holds its slot
+        self._balance = Balance(2 * settings.workers)
         super().__init__()
 
     def load_config(self) -> None:
         worker_class = type("GongwenWaitressWorker", (WaitressWorker,),
-                            {"settings": self.settings})
+                            {"settings": self.settings, "balance": self._balance})
         s = self.settings
         config = {
             "bind": [_address(s.listener)],
@@ -144,6 +156,8 @@ class PreforkServer(BaseApplication):
             "proc_name": "gongwen-serve",
             "when_ready": self._when_ready,
             "post_fork": self._post_fork,
+            "pre_fork": self._pre_fork,
+            "child_exit": self._child_exit,
         }
         for key, value in config.items():
             self.cfg.set(key, value)
@@ -169,6 +183,15 @@ class PreforkServer(BaseApplication):
 
     def _post_fork(self, arbiter: Any, worker: Any) -> None:
         self._on_worker(self.application)
+
+    def _pre_fork(self, arbiter: Any, worker: Any) -> None:
+        if not self.settings.waitress_defaults:  # the baseline accepts as waitress does
+            taken = {w.slot for w in arbiter.WORKERS.values() if w.slot is not None}
+            worker.slot = self._balance.free_slot(taken)
+
+    def _child_exit(self, arbiter: Any, worker: Any) -> None:
+        if worker.slot is not None:
+            self._balance.clear(worker.slot)
 
 
 def _address(listener: socket.socket) -> str:

@@ -165,6 +165,21 @@ def test_two_worker_processes_answer_searches_survive_a_kill_and_stop_on_sigterm
         line for line in err.splitlines() if f"Worker (pid:{one}) was sent SIGKILL" in line]
 
 
+def test_keep_alive_connections_are_spread_over_the_workers(served):
+    """Eight clients each keeping a connection: four on each worker, not most on one (the
+    kernel wakes both workers for every connection, and the same one tends to win)."""
+    pids = served.workers(2)
+    conns = [served.connect() for _ in range(8)]
+    held = []
+    for conn in conns:
+        search(conn)
+        held.append(answering_pid(conn, served.port, pids))
+    assert sorted(held.count(pid) for pid in pids) == [4, 4], held
+    for conn in conns:  # and each goes on being answered on its connection
+        search(conn)
+        conn.close()
+
+
 def test_idle_and_half_sent_connections_hold_no_worker_thread(served):
     """100 connections, half with a request begun and never finished, 2 threads per worker."""
     pids = served.workers(2)
