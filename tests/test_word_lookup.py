@@ -131,14 +131,9 @@ def test_search_prints_what_the_whole_dictionary_prints(index_dir: Path, tmp_pat
 def test_the_shell_command_writes_the_table_once_and_finds_the_same(index_dir: Path,
                                                                     tmp_path: Path):
     cache = tmp_path / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    command = [sys.executable, "-m", "search_app.cli", "search", "产业工人", "--index",
-               str(index_dir), "--local"]
-    first = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                           timeout=300)
+    first = _shell_search(index_dir, cache)
     tables = list((cache / "gongwen-search").glob("words-*.sqlite3"))
-    again = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                           timeout=300)
+    again = _shell_search(index_dir, cache)
     assert (first.returncode, first.stderr, again.returncode, again.stderr) == (0, "", 0, "")
     assert len(tables) == 1 and first.stdout == again.stdout and "【产业工人】" in first.stdout
     assert list((cache / "gongwen-search").glob(".words-*")) == []  # no half-written table
@@ -148,10 +143,7 @@ def test_an_unwritable_cache_folder_falls_back_to_the_whole_dictionary(index_dir
                                                                        tmp_path: Path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    env = {**os.environ, "XDG_CACHE_HOME": str(blocked)}
-    done = subprocess.run([sys.executable, "-m", "search_app.cli", "search", "产业工人", "--index",
-                           str(index_dir), "--local"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = _shell_search(index_dir, blocked)
     assert (done.returncode, done.stderr) == (0, "")
     assert "【产业工人】" in done.stdout
 
@@ -172,16 +164,19 @@ def test_real_questions_cut_alike(tmp_path: Path):
 
 def test_a_damaged_table_falls_back_to_the_whole_dictionary(index_dir: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    command = [sys.executable, "-m", "search_app.cli", "search", "产业工人", "--index",
-               str(index_dir), "--local"]
-    first = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                           timeout=300)
+    first = _shell_search(index_dir, cache)
     [table] = (cache / "gongwen-search").glob("words-*.sqlite3")
     with table.open("r+b") as f:  # keep the header page, overwrite the rest
         f.seek(4096)
         f.write(b"\xff" * (table.stat().st_size - 4096))
-    again = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                           timeout=300)
+    again = _shell_search(index_dir, cache)
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout == first.stdout and "【产业工人】" in again.stdout
+
+
+def _shell_search(index_dir: Path, cache: Path) -> subprocess.CompletedProcess:
+    """`gongwen search 产业工人 --local` in its own process, with cache as XDG_CACHE_HOME."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    return subprocess.run([sys.executable, "-m", "search_app.cli", "search", "产业工人",
+                           "--index", str(index_dir), "--local"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)

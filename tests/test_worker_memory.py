@@ -26,6 +26,7 @@ from docs import build_index, make_doc, small_corpus
 from index.search import scoring
 from index.search.scoring import SHARED_COMMITS, shared_arrays
 from render import REPO
+from test_prefork import children
 from web_support import BULLETIN_TITLE
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -196,18 +197,6 @@ def test_a_server_process_keeps_to_two_malloc_arenas_unless_told_otherwise() -> 
     assert _arenas({**env, "MALLOC_ARENA_MAX": "4"}) == ("False", 4)  # the administrator's
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(stat.parent.name))
-    return sorted(out)
-
-
 def _mapped_segments(pid: int, index: Path) -> set[str]:
     """The index's segment files pid has mapped (/proc/PID/maps)."""
     text = Path(f"/proc/{pid}/maps").read_text()
@@ -229,7 +218,7 @@ def _wait(condition, timeout: float = 60.0):
 
 
 def _two_workers(master: int, not_: list[int] | None = None) -> list[int] | None:
-    pids = _children(master)
+    pids = children(master)
     return pids if len(pids) == 2 and pids != not_ else None
 
 
