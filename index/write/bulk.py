@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -28,9 +29,8 @@ from typing import Any, Sequence
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import _length_byte_cache
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
@@ -46,7 +46,8 @@ COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # 4 adds a 9-byte frame to every pickle (see _pickle).
 PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
-_LENGTH_BYTES = np.asarray(_length_byte_cache, np.int64)  # byte b stands for length [b]
+_LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], np.int64)  # byte b: length
+_LENGTHS = struct.Struct("!ii")  # a hash file record's key and value lengths (whoosh's filetables)
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 # Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
 # header and unpickling cost as much as hundreds of its postings (index.search.postings).
