@@ -412,7 +412,8 @@ class _PostingsWriter:
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
-                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0),
+                    ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
                 add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
                                                    vals)))
