@@ -82,3 +82,13 @@ def test_ceiling_bounds_the_score_and_is_lifted_by_a_negative_weight(index) -> N
     features = TextFeatures(corpus, make_plan(searcher.schema, parse_query(
         "工人 队伍", searcher.schema), odd), odd)
     assert features.ceiling() == math.inf
+
+
+def test_a_list_of_titles_is_the_page_without_its_passages(index) -> None:
+    """passages_per_doc=0 (the keyword benchmark's request): same hits and scores, no passage."""
+    titles = index.search(SearchRequest(q="工人 队伍", per_page=5, passages_per_doc=0)).hits
+    full = index.search(SearchRequest(q="工人 队伍", per_page=5)).hits
+    assert [(h.doc_id, h.score, h.title_html) for h in titles] == \
+        [(h.doc_id, h.score, h.title_html) for h in full]
+    assert all(h.passages == () for h in titles)
+    assert all(h.passages for h in full)  # each shows at least its lead passage

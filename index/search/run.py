@@ -333,17 +333,20 @@ def _candidates(ids: list[str], norms: dict[str, str], features: TextFeatures) -
 
 def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeatures,
                   req: SearchRequest, marker: Highlighter, repeat: str | None) -> DocumentHit:
-    by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
-    sections = _section_of(doc)
-    norms = _passage_norms(doc, doc_text) if req.passages_per_doc else {}
-    candidates = _candidates(list(by_id), norms, features) if len(by_id) > MANY_PASSAGES \
-        else list(by_id)
-    best = passage_scores(features, [by_id[pid] for pid in candidates],
-                          [norms[pid] for pid in candidates])[
-        :req.passages_per_doc] if req.passages_per_doc else []
-    chosen = [(by_id[pid], s) for pid, s in best]
-    if not chosen and req.passages_per_doc and by_id:
-        chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
+    chosen: list[tuple[Passage, float]] = []
+    sections: dict[str, str] = {}
+    norms: dict[str, str] = {}
+    if req.passages_per_doc:  # a list of titles (0) looks at no passage
+        by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
+        sections = _section_of(doc)
+        norms = _passage_norms(doc, doc_text)
+        candidates = _candidates(list(by_id), norms, features) if len(by_id) > MANY_PASSAGES \
+            else list(by_id)
+        best = passage_scores(features, [by_id[pid] for pid in candidates],
+                              [norms[pid] for pid in candidates])[:req.passages_per_doc]
+        chosen = [(by_id[pid], s) for pid, s in best]
+        if not chosen and by_id:
+            chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: the lead
     passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, True, norms.get(p.id)),
                                 text=p.text, page=p.page, section=sections.get(p.id, ""), score=s,
                                 ocr=p.ocr)
