@@ -264,6 +264,15 @@ class TextFeatures:
         self.total = sum(self.terms.values()) or 1.0
         self.tri_total = sum(self.trigrams.values()) or 1.0
 
+    def ceiling(self) -> float:
+        """The most :meth:`score` can give any text (inf when a weight is negative: no bound)."""
+        p = self.params
+        parts = (p.coverage_weight, p.window_weight, p.trigram_weight if self.trigrams else 0.0)
+        if min(parts) < 0 or any(w < 0 for w in self.terms.values()) or \
+                any(w < 0 for w in self.trigrams.values()):
+            return math.inf
+        return sum(parts)  # each share is at most 1: a part of its own total
+
     def score(self, text: str) -> float:
         """Coverage, best-window coverage and trigram share, weighted (0 … about 1)."""
         p = self.params

@@ -9,6 +9,7 @@ Their passages are scored against the query's words and bigrams, the best
 from __future__ import annotations
 
 import bisect
+import heapq
 import numpy as np
 from whoosh.fields import Schema
 from whoosh.searching import Searcher
@@ -92,8 +93,8 @@ def run_search(searcher: Searcher, req: SearchRequest,
     head = _top(base, matches, params.rerank_depth) if has_text(parsed) else matches[:0]
     best = float(scores[head].max()) if len(head) else 0.0
     final = base.copy()
-    for n in head.tolist():
-        final[n] += best * features.score(stored.text(n)) if best > 0 else 0.0
+    by_score = has_text(parsed) and req.sort not in ("date_asc", "issue", "date")
+    _add_text_bonus(final, head, best, features, stored, limit if by_score else 0)
     if req.sort in ("date_asc", "issue"):
         order = SORTERS[req.sort](corpus, matches, base)
     elif req.sort == "date" or not has_text(parsed):
@@ -153,6 +154,30 @@ class _StoredDocs:
     def shingles(self, docnum: int) -> Shingles:
         """The normalized text's character bigrams (cached per searcher)."""
         return self.corpus.cached(("shingles", docnum), lambda: shingles(self.text(docnum)))
+
+
+def _add_text_bonus(final: np.ndarray, head: np.ndarray, best: float, features: TextFeatures,
+                    stored: _StoredDocs, limit: int) -> None:
+    """Add each head record's text bonus to final, head in order (best BM25 first).
+
+    ``limit`` (the page is ordered by final score): stop at the first record that even the
+    largest bonus cannot lift into the best ``limit`` so far; the records after it score
+    lower still. The page and its scores are the same; fewer records are read and normalized
+    (most of a keyword query's first ask). Records not reached keep their BM25 score, as
+    records past rerank_depth always do.
+    """
+    if best <= 0:
+        return
+    reach = best * features.ceiling()
+    page: list[float] = []  # the `limit` best final scores so far, a min-heap
+    for n in head.tolist():
+        if len(page) == limit > 0:
+            bound = float(final[n]) + reach
+            if bound + 1e-5 * abs(bound) < page[0]:  # margin: final is float32, rounded
+                return
+        final[n] += best * features.score(stored.text(n))
+        if limit:
+            (heapq.heappush if len(page) < limit else heapq.heappushpop)(page, float(final[n]))
 
 
 def _top(values: np.ndarray, candidates: np.ndarray, k: int) -> np.ndarray:
@@ -308,17 +333,20 @@ def _candidates(ids: list[str], norms: dict[str, str], features: TextFeatures) -
 
 def _document_hit(doc: Document, doc_text: str, score: float, features: TextFeatures,
                   req: SearchRequest, marker: Highlighter, repeat: str | None) -> DocumentHit:
-    by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
-    sections = _section_of(doc)
-    norms = _passage_norms(doc, doc_text) if req.passages_per_doc else {}
-    candidates = _candidates(list(by_id), norms, features) if len(by_id) > MANY_PASSAGES \
-        else list(by_id)
-    best = passage_scores(features, [by_id[pid] for pid in candidates],
-                          [norms[pid] for pid in candidates])[
-        :req.passages_per_doc] if req.passages_per_doc else []
-    chosen = [(by_id[pid], s) for pid, s in best]
-    if not chosen and req.passages_per_doc and by_id:
-        chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: show the lead
+    chosen: list[tuple[Passage, float]] = []
+    sections: dict[str, str] = {}
+    norms: dict[str, str] = {}
+    if req.passages_per_doc:  # a list of titles (0) looks at no passage
+        by_id: dict[str, Passage] = {p.id: p for p in doc.passages()}
+        sections = _section_of(doc)
+        norms = _passage_norms(doc, doc_text)
+        candidates = _candidates(list(by_id), norms, features) if len(by_id) > MANY_PASSAGES \
+            else list(by_id)
+        best = passage_scores(features, [by_id[pid] for pid in candidates],
+                              [norms[pid] for pid in candidates])[:req.passages_per_doc]
+        chosen = [(by_id[pid], s) for pid, s in best]
+        if not chosen and by_id:
+            chosen = [(next(iter(by_id.values())), 0.0)]  # matched on title/metadata: the lead
     passages = tuple(PassageHit(id=p.id, html=marker.passage(p.text, True, norms.get(p.id)),
                                 text=p.text, page=p.page, section=sections.get(p.id, ""), score=s,
                                 ocr=p.ocr)
