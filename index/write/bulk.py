@@ -27,10 +27,11 @@ from typing import Any, Sequence
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PerDocWriter, W3TermInfo, \
+    _lenfield
 from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import _length_byte_cache
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
@@ -69,21 +70,23 @@ class _Terms:
         if hit is not None:
             return hit
         terms, positions, last = self.tokenizer.line_terms(line)
-        ids, names = self.ids, self.names
-        numbers = list(map(ids.get, terms))  # a C loop; new terms are the exception
-        if None in numbers:
-            for i, term in enumerate(terms):
-                if numbers[i] is None:
-                    n = ids.get(term)
-                    if n is None:
-                        n = ids[term] = len(names)
-                        names.append(term)
-                    numbers[i] = n
+        ids = self.ids
+        try:  # a C loop straight into an array; new terms are the exception
+            numbers = array("i", map(ids.__getitem__, terms))
+        except KeyError:
+            names = self.names
+            for term in terms:
+                if term not in ids:
+                    ids[term] = len(names)
+                    names.append(term)
+            numbers = array("i", map(ids.__getitem__, terms))
+        # Arrays: the field's buffers take them with a copy of their bytes, not int by int.
+        hit = (numbers, array("i", positions), last)
         if len(line) <= LINE_CACHE_CHARS:
             if len(self.lines) >= LINE_CACHE_SIZE:
                 self.lines.clear()
-            self.lines[line] = (array("i", numbers), array("i", positions), last)
-        return numbers, positions, last
+            self.lines[line] = hit
+        return hit
 
 
 _LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
@@ -203,6 +206,33 @@ class _FieldTokens:
                          post_records, freqs.astype(np.float64), values, lengths[post_records])
 
 
+@dataclass(frozen=True)
+class _FieldPlan:
+    """What add_document needs of one field, looked up once per writer."""
+
+    field: Any
+    fast: _FieldTokens | None
+    indexed: bool
+    scorable: bool
+    stored: bool
+    column: Any
+    lenfield: str
+
+    @classmethod
+    def of(cls, name: str, field: Any, fast: _FieldTokens | None) -> _FieldPlan:
+        return cls(field, fast, field.indexed, field.scorable, field.stored, field.column_type,
+                   _lenfield(name))
+
+
+def _column(pdw: Any, name: str, column: Any) -> Any:
+    """pdw's writer of a column, made on first use (W3PerDocWriter.add_column_value)."""
+    writer = pdw._colwriters.get(name)
+    if writer is None:
+        pdw._create_column(name, column)
+        writer = pdw._colwriters[name]
+    return writer
+
+
 class _Values:
     """Each posting's value: a slice of one buffer of bytes, made when it is asked for."""
 
@@ -252,6 +282,12 @@ class BulkSegmentWriter(SegmentWriter):
                 self._fast[name] = _FieldTokens(terms)
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._memo: dict[str, dict[Any, tuple]] = {}
+        # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
+        self._plans = {name: _FieldPlan.of(name, field, self._fast.get(name)) for name, field in
+                       self.schema.items()}
+        # whoosh's own per-document writer: its stored fields, lengths and columns are filled
+        # in place here, as its add_field and add_column_value would (a call chain per value).
+        self._direct = type(self.perdocwriter) is W3PerDocWriter
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -263,29 +299,41 @@ class BulkSegmentWriter(SegmentWriter):
         self._check_fields(schema, names)
         pdw.start_doc(docnum)
         added: list[tuple[Any, Any]] = []  # what this record put in memory, for an undo
+        plans, direct = self._plans, self._direct
         try:
             for name in names:
                 value = fields[name]
                 if value is None:
                     continue
-                field = schema[name]
+                plan = plans[name]
+                field = plan.field
                 length = 0
-                fast = self._fast.get(name)
+                fast = plan.fast
                 if fast is not None:
                     length = fast.add(docnum, value)
                     added.append((fast, None))
-                elif field.indexed:
+                elif plan.indexed:
                     items = self._index(name, field, value)
-                    if field.scorable:
+                    if plan.scorable:
                         length = sum([item[1] for item in items])
                     posts = self._posts.setdefault(name, {})
                     for tbytes, _, weight, vbytes in items:
                         posts.setdefault(tbytes, []).append((docnum, weight, vbytes, length))
                         added.append((posts, tbytes))
-                pdw.add_field(name, field, value if field.stored else None, length)
-                column = field.column_type
+                column = plan.column
+                if not direct:
+                    pdw.add_field(name, field, value if plan.stored else None, length)
+                    if column:
+                        pdw.add_column_value(name, column, field.to_column_value(value))
+                    continue
+                if plan.stored:  # W3PerDocWriter.add_field, in place
+                    pdw._storedfields[name] = value
+                if length:
+                    _column(pdw, plan.lenfield, LENGTHS_COLUMN).add(
+                        docnum, length_to_byte(length))
+                    pdw._fieldlengths[name] += length
                 if column:
-                    pdw.add_column_value(name, column, field.to_column_value(value))
+                    _column(pdw, name, column).add(docnum, field.to_column_value(value))
         except Exception:
             pdw.cancel_doc()
             self._undo(docnum, added)  # else the next record would inherit these postings
@@ -460,7 +508,8 @@ def _weight_array(w: Any) -> Any:
     """A block's weights: None (all 1) and one float as whoosh has them, else an array."""
     if w is None or isinstance(w, float):
         return w
-    return _int_array(w) if all(isinstance(x, int) for x in w) else array("f", w)
+    # _mini_weights gives all ints or all floats: the first says which (no scan of the block).
+    return _int_array(w) if isinstance(w[0], int) else array("f", w)
 
 
 def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
