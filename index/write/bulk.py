@@ -426,6 +426,12 @@ class _PostingsWriter:
         tstats[2:] = map(_length_bytes, tstats[2:])
         term_blocks = np.searchsorted(bstarts, firsts)
         bounds = np.append(bstarts, n)
+        # Whole-number weights (term frequencies: nearly every field) go out as Python ints,
+        # which is what _mini_weights would make of each block, checked once for the field.
+        whole = bool(n) and bool(np.all(np.floor(p.weights) == p.weights)) \
+            and 0 <= float(p.weights.min()) and float(p.weights.max()) < 1 << 31
+        self.mini = tuple if whole else _mini_weights
+        weights = p.weights.astype(np.int64) if whole else p.weights
         k0, nterms = 0, len(p.terms)
         while k0 < nterms:  # terms [k0, k1) hold at most CHUNK_POSTINGS postings (or one term)
             k1 = int(np.searchsorted(firsts, firsts[k0] + CHUNK_POSTINGS, side="right")) - 1
@@ -438,14 +444,14 @@ class _PostingsWriter:
                 p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
-                p.weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
+                weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
             k0 = k1
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
                      weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
-        prefix, fixed, _pickle = self.prefix, self.fixedsize, self.pickle
+        prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
         keys: list[bytes] = []
         infos: list[bytes] = []
@@ -461,7 +467,7 @@ class _PostingsWriter:
                 head = W3TermInfo._struct.pack(
                     1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0), ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
-                add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
+                add(prefix + term, head + _pickle((tuple(ids[a:b]), mini_weights(weights[a:b]),
                                                    vals)))
                 continue
             out = [WHOOSH3_HEADER_MAGIC]
@@ -470,7 +476,7 @@ class _PostingsWriter:
                 s, e = bounds[j], bounds[j + 1]
                 top, low = stats[0][j], stats[1][j]
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
-                    _mini_weights(weights[s:e])
+                    mini_weights(weights[s:e])
                 vals = tuple(values[s:e])
                 if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
                     data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
