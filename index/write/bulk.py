@@ -242,10 +242,32 @@ class _Values:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def slice(self, a: int, b: int) -> list[bytes]:
+    def slice(self, a: int, b: int) -> _Chunk:
         """The values of postings [a, b)."""
+        starts, ends = self.starts[a:b], self.ends[a:b]
+        return _Chunk(self.buf, starts.tolist(), ends.tolist(), (ends - starts).tolist())
+
+
+class _Chunk:
+    """Some postings' values, counted from 0: bytes made only for what is pickled as bytes.
+
+    Postings' values lie one after another in the buffer (pack_postings), so a block's
+    BlockValues blob is its sizes and one slice of the buffer, not a join of a slice each.
+    """
+
+    def __init__(self, buf: bytes, starts: list[int], ends: list[int], sizes: list[int]) -> None:
+        self.buf, self.starts, self.ends, self.sizes = buf, starts, ends, sizes
+
+    def __getitem__(self, part: slice) -> list[bytes]:
         buf = self.buf
-        return [buf[s:e] for s, e in zip(self.starts[a:b].tolist(), self.ends[a:b].tolist())]
+        return [buf[s:e] for s, e in zip(self.starts[part], self.ends[part])]
+
+    def block(self, a: int, b: int) -> BlockValues:
+        """BlockValues.pack(self[a:b]), from one slice of the buffer."""
+        sizes = self.sizes[a:b]
+        code = "B" if max(sizes, default=0) < 256 else "I"
+        blob = self.buf[self.starts[a]:self.ends[b - 1]] if b > a else b""
+        return BlockValues(code.encode() + array(code, sizes).tobytes() + blob, b - a)
 
 
 @dataclass
@@ -449,7 +471,7 @@ class _PostingsWriter:
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
+                     weights: list[float], mini_ids: list[int], values: _Chunk | list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
         prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
@@ -477,11 +499,12 @@ class _PostingsWriter:
                 top, low = stats[0][j], stats[1][j]
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
                     mini_weights(weights[s:e])
-                vals = tuple(values[s:e])
                 if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
                     data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
-                                    BlockValues.pack(vals)))
+                                    values.block(s, e) if type(values) is _Chunk else
+                                    BlockValues.pack(values[s:e])))
                 else:
+                    vals = tuple(values[s:e])
                     data = _pickle((tuple(mini_ids[s:e]), w,
                                     None if fixed == 0 else b"".join(vals)))
                 comp = 0
