@@ -446,6 +446,8 @@ class _PostingsWriter:
             (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
         tstats[2:] = map(_length_bytes, tstats[2:])
+        tstats[1] = np.maximum(tstats[1], 0.0)  # the heads' max(weight, 0.0), all at once
+        bstats.append(np.maximum(bstats[0], 0.0))  # stats[4]: the block infos' max(top, 0.0)
         term_blocks = np.searchsorted(bstarts, firsts)
         bounds = np.append(bstarts, n)
         # Whole-number weights (term frequencies: nearly every field) go out as Python ints,
@@ -487,7 +489,7 @@ class _PostingsWriter:
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
-                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], tstats[1][k], ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
                 add(prefix + term, head + _pickle((tuple(ids[a:b]), mini_weights(weights[a:b]),
                                                    vals)))
@@ -512,7 +514,7 @@ class _PostingsWriter:
                     packed = zlib.compress(data, COMPRESSION)
                     if len(packed) < len(data):
                         comp, data = COMPRESSION, packed
-                info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
+                info = _pickle((e - s, ids[e - 1], stats[4][j], comp,
                                 stats[2][j], stats[3][j]))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
@@ -520,7 +522,7 @@ class _PostingsWriter:
             blocks.append(data)
             head = W3TermInfo._struct.pack(
                 0, tstats[0][k], b - a, tstats[2][k], tstats[3][k],
-                max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                tstats[1][k], ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
         self.postfile.write(b"".join(blocks))
