@@ -473,7 +473,8 @@ class _PostingsWriter:
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], mini_ids: list[int], values: _Chunk | list[bytes]) -> None:
+                     weights: list[float], mini_ids: list[int],
+                     values: _Chunk | list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
         prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
