@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from datasketch import MinHash
+if TYPE_CHECKING:  # datasketch pulls in scipy (~0.3 s): imported when a group needs a sketch
+    from datasketch import MinHash
 
 from .attachments import own_number
 from .formats import format_for
@@ -58,6 +59,8 @@ def _rank(doc: Document) -> tuple[int, float]:
 
 def minhash(text: str) -> MinHash:
     """MinHash of the set of character 5-grams of the text, spaces and punctuation left out."""
+    from datasketch import MinHash
+
     chars = _NOT_TEXT.sub("", text)
     grams = {chars[i:i + SHINGLE] for i in range(max(1, len(chars) - SHINGLE + 1))}
     sketch = MinHash(num_perm=128)

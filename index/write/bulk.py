@@ -28,9 +28,10 @@ from typing import Any, Sequence
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PerDocWriter,
+                                   W3TermInfo, _lenfield)
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
@@ -70,21 +71,23 @@ class _Terms:
         if hit is not None:
             return hit
         terms, positions, last = self.tokenizer.line_terms(line)
-        ids, names = self.ids, self.names
-        numbers = list(map(ids.get, terms))  # a C loop; new terms are the exception
-        if None in numbers:
-            for i, term in enumerate(terms):
-                if numbers[i] is None:
-                    n = ids.get(term)
-                    if n is None:
-                        n = ids[term] = len(names)
-                        names.append(term)
-                    numbers[i] = n
+        ids = self.ids
+        try:  # a C loop straight into an array; new terms are the exception
+            numbers = array("i", map(ids.__getitem__, terms))
+        except KeyError:
+            names = self.names
+            for term in terms:
+                if term not in ids:
+                    ids[term] = len(names)
+                    names.append(term)
+            numbers = array("i", map(ids.__getitem__, terms))
+        # Arrays: the field's buffers take them with a copy of their bytes, not int by int.
+        hit = (numbers, array("i", positions), last)
         if len(line) <= LINE_CACHE_CHARS:
             if len(self.lines) >= LINE_CACHE_SIZE:
                 self.lines.clear()
-            self.lines[line] = (array("i", numbers), array("i", positions), last)
-        return numbers, positions, last
+            self.lines[line] = hit
+        return hit
 
 
 _LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
@@ -204,6 +207,33 @@ class _FieldTokens:
                          post_records, freqs.astype(np.float64), values, lengths[post_records])
 
 
+@dataclass(frozen=True)
+class _FieldPlan:
+    """What add_document needs of one field, looked up once per writer."""
+
+    field: Any
+    fast: _FieldTokens | None
+    indexed: bool
+    scorable: bool
+    stored: bool
+    column: Any
+    lenfield: str
+
+    @classmethod
+    def of(cls, name: str, field: Any, fast: _FieldTokens | None) -> _FieldPlan:
+        return cls(field, fast, field.indexed, field.scorable, field.stored, field.column_type,
+                   _lenfield(name))
+
+
+def _column(pdw: Any, name: str, column: Any) -> Any:
+    """pdw's writer of a column, made on first use (W3PerDocWriter.add_column_value)."""
+    writer = pdw._colwriters.get(name)
+    if writer is None:
+        pdw._create_column(name, column)
+        writer = pdw._colwriters[name]
+    return writer
+
+
 class _Values:
     """Each posting's value: a slice of one buffer of bytes, made when it is asked for."""
 
@@ -213,10 +243,32 @@ class _Values:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def slice(self, a: int, b: int) -> list[bytes]:
+    def slice(self, a: int, b: int) -> _Chunk:
         """The values of postings [a, b)."""
+        starts, ends = self.starts[a:b], self.ends[a:b]
+        return _Chunk(self.buf, starts.tolist(), ends.tolist(), (ends - starts).tolist())
+
+
+class _Chunk:
+    """Some postings' values, counted from 0: bytes made only for what is pickled as bytes.
+
+    Postings' values lie one after another in the buffer (pack_postings), so a block's
+    BlockValues blob is its sizes and one slice of the buffer, not a join of a slice each.
+    """
+
+    def __init__(self, buf: bytes, starts: list[int], ends: list[int], sizes: list[int]) -> None:
+        self.buf, self.starts, self.ends, self.sizes = buf, starts, ends, sizes
+
+    def __getitem__(self, part: slice) -> list[bytes]:
         buf = self.buf
-        return [buf[s:e] for s, e in zip(self.starts[a:b].tolist(), self.ends[a:b].tolist())]
+        return [buf[s:e] for s, e in zip(self.starts[part], self.ends[part])]
+
+    def block(self, a: int, b: int) -> BlockValues:
+        """BlockValues.pack(self[a:b]), from one slice of the buffer."""
+        sizes = self.sizes[a:b]
+        code = "B" if max(sizes, default=0) < 256 else "I"
+        blob = self.buf[self.starts[a]:self.ends[b - 1]] if b > a else b""
+        return BlockValues(code.encode() + array(code, sizes).tobytes() + blob, b - a)
 
 
 @dataclass
@@ -253,6 +305,12 @@ class BulkSegmentWriter(SegmentWriter):
                 self._fast[name] = _FieldTokens(terms)
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._memo: dict[str, dict[Any, tuple]] = {}
+        # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
+        self._plans = {name: _FieldPlan.of(name, field, self._fast.get(name)) for name, field in
+                       self.schema.items()}
+        # whoosh's own per-document writer: its stored fields, lengths and columns are filled
+        # in place here, as its add_field and add_column_value would (a call chain per value).
+        self._direct = type(self.perdocwriter) is W3PerDocWriter
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -264,29 +322,41 @@ class BulkSegmentWriter(SegmentWriter):
         self._check_fields(schema, names)
         pdw.start_doc(docnum)
         added: list[tuple[Any, Any]] = []  # what this record put in memory, for an undo
+        plans, direct = self._plans, self._direct
         try:
             for name in names:
                 value = fields[name]
                 if value is None:
                     continue
-                field = schema[name]
+                plan = plans[name]
+                field = plan.field
                 length = 0
-                fast = self._fast.get(name)
+                fast = plan.fast
                 if fast is not None:
                     length = fast.add(docnum, value)
                     added.append((fast, None))
-                elif field.indexed:
+                elif plan.indexed:
                     items = self._index(name, field, value)
-                    if field.scorable:
+                    if plan.scorable:
                         length = sum([item[1] for item in items])
                     posts = self._posts.setdefault(name, {})
                     for tbytes, _, weight, vbytes in items:
                         posts.setdefault(tbytes, []).append((docnum, weight, vbytes, length))
                         added.append((posts, tbytes))
-                pdw.add_field(name, field, value if field.stored else None, length)
-                column = field.column_type
+                column = plan.column
+                if not direct:
+                    pdw.add_field(name, field, value if plan.stored else None, length)
+                    if column:
+                        pdw.add_column_value(name, column, field.to_column_value(value))
+                    continue
+                if plan.stored:  # W3PerDocWriter.add_field, in place
+                    pdw._storedfields[name] = value
+                if length:
+                    _column(pdw, plan.lenfield, LENGTHS_COLUMN).add(
+                        docnum, length_to_byte(length))
+                    pdw._fieldlengths[name] += length
                 if column:
-                    pdw.add_column_value(name, column, field.to_column_value(value))
+                    _column(pdw, name, column).add(docnum, field.to_column_value(value))
         except Exception:
             pdw.cancel_doc()
             self._undo(docnum, added)  # else the next record would inherit these postings
@@ -377,8 +447,16 @@ class _PostingsWriter:
             (np.add, p.weights), (np.maximum, p.weights), (np.minimum, p.lengths),
             (np.maximum, p.lengths))]
         tstats[2:] = map(_length_bytes, tstats[2:])
+        tstats[1] = np.maximum(tstats[1], 0.0)  # the heads' max(weight, 0.0), all at once
+        bstats.append(np.maximum(bstats[0], 0.0))  # stats[4]: the block infos' max(top, 0.0)
         term_blocks = np.searchsorted(bstarts, firsts)
         bounds = np.append(bstarts, n)
+        # Whole-number weights (term frequencies: nearly every field) go out as Python ints,
+        # which is what _mini_weights would make of each block, checked once for the field.
+        whole = bool(n) and bool(np.all(np.floor(p.weights) == p.weights)) \
+            and 0 <= float(p.weights.min()) and float(p.weights.max()) < 1 << 31
+        self.mini = tuple if whole else _mini_weights
+        weights = p.weights.astype(np.int64) if whole else p.weights
         k0, nterms = 0, len(p.terms)
         while k0 < nterms:  # terms [k0, k1) hold at most CHUNK_POSTINGS postings (or one term)
             k1 = int(np.searchsorted(firsts, firsts[k0] + CHUNK_POSTINGS, side="right")) - 1
@@ -391,14 +469,15 @@ class _PostingsWriter:
                 p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
-                p.weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
+                weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
             k0 = k1
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], mini_ids: list[int], values: list[bytes]) -> None:
+                     weights: list[float], mini_ids: list[int],
+                     values: _Chunk | list[bytes]) -> None:
         """Some terms' postings, with their blocks and statistics, as lists from 0."""
-        prefix, fixed, _pickle = self.prefix, self.fixedsize, self.pickle
+        prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
         keys: list[bytes] = []
         infos: list[bytes] = []
@@ -412,10 +491,10 @@ class _PostingsWriter:
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
-                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], max(tstats[1][k], 0.0),
+                    1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], tstats[1][k],
                     ids[a], ids[b - 1])
                 vals = tuple(values[a:b]) if fixed != 0 else (None,) * (b - a)
-                add(prefix + term, head + _pickle((tuple(ids[a:b]), _mini_weights(weights[a:b]),
+                add(prefix + term, head + _pickle((tuple(ids[a:b]), mini_weights(weights[a:b]),
                                                    vals)))
                 continue
             out = [WHOOSH3_HEADER_MAGIC]
@@ -424,12 +503,13 @@ class _PostingsWriter:
                 s, e = bounds[j], bounds[j + 1]
                 top, low = stats[0][j], stats[1][j]
                 w = None if top == 1.0 and low == 1.0 else top if top == low else \
-                    _mini_weights(weights[s:e])
-                vals = tuple(values[s:e])
+                    mini_weights(weights[s:e])
                 if inline_ok:  # ids and weights as arrays numpy reads; positions one blob
                     data = _pickle((_int_array(mini_ids[s:e]), _weight_array(w),
-                                    BlockValues.pack(vals)))
+                                    values.block(s, e) if type(values) is _Chunk else
+                                    BlockValues.pack(values[s:e])))
                 else:
+                    vals = tuple(values[s:e])
                     data = _pickle((tuple(mini_ids[s:e]), w,
                                     None if fixed == 0 else b"".join(vals)))
                 comp = 0
@@ -437,7 +517,7 @@ class _PostingsWriter:
                     packed = zlib.compress(data, COMPRESSION)
                     if len(packed) < len(data):
                         comp, data = COMPRESSION, packed
-                info = _pickle((e - s, ids[e - 1], max(top, 0.0), comp,
+                info = _pickle((e - s, ids[e - 1], stats[4][j], comp,
                                 stats[2][j], stats[3][j]))
                 size = len(info) + len(data)
                 out += (pack_int(-size if j == last_block else size), info, data)
@@ -445,7 +525,7 @@ class _PostingsWriter:
             blocks.append(data)
             head = W3TermInfo._struct.pack(
                 0, tstats[0][k], b - a, tstats[2][k], tstats[3][k],
-                max(tstats[1][k], 0.0), ids[a], ids[b - 1])
+                tstats[1][k], ids[a], ids[b - 1])
             add(prefix + term, head + pack_long(self.offset) + pack_int(len(data)))
             self.offset += len(data)
         self.postfile.write(b"".join(blocks))
@@ -462,7 +542,8 @@ def _weight_array(w: Any) -> Any:
     """A block's weights: None (all 1) and one float as whoosh has them, else an array."""
     if w is None or isinstance(w, float):
         return w
-    return _int_array(w) if all(isinstance(x, int) for x in w) else array("f", w)
+    # _mini_weights gives all ints or all floats: the first says which (no scan of the block).
+    return _int_array(w) if isinstance(w[0], int) else array("f", w)
 
 
 def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
