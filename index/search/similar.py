@@ -47,7 +47,15 @@ def shingles(text: str) -> Shingles:
     if len(chars) < 2:
         return Shingles(_NO_GRAMS)
     points = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return Shingles(np.unique((points[:-1] << _CODE_BITS) | points[1:]))
+    return Shingles(distinct((points[:-1] << _CODE_BITS) | points[1:]))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values), without np.unique's import of numpy.ma (0.02 s of a CLI search)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> int:
