@@ -9,6 +9,7 @@ listens, so a connection never waits for a worker that stopped listening.
 """
 from __future__ import annotations
 
+import math
 import mmap
 import struct
 import time
@@ -37,7 +38,7 @@ class Balance:
 
     def clear(self, slot: int) -> None:
         """Leave a slot out until its worker writes it (the master, when a worker exits)."""
-        _SLOT.pack_into(self._table, slot * _SLOT.size, 0.0, 0.0)
+        _SLOT.pack_into(self._table, slot * _SLOT.size, 0.0, -math.inf)  # older than any
 
     def listen(self, slot: int, held: int) -> bool:
         """Publish that slot's worker holds `held` connections; whether it should accept more."""
