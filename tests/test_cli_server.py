@@ -41,13 +41,18 @@ def environ(cache: Path) -> dict[str, str]:
     return {**os.environ, "XDG_CACHE_HOME": str(cache)}
 
 
-def search(cache: Path, *args: str) -> tuple[str, str, dict]:
-    """(stdout, stderr, report) of one `gongwen search` process."""
-    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, "search", *args],
+def gongwen(cache: Path, command: str, *args: str) -> tuple[str, str, dict]:
+    """(stdout, stderr, report) of one `gongwen COMMAND ...` process."""
+    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, command, *args],
                           cwd=REPO, env=environ(cache), capture_output=True, text=True,
                           timeout=300)
     printed, _, report = done.stdout.rpartition("\n\n")
     return printed, done.stderr, json.loads(report)
+
+
+def search(cache: Path, *args: str) -> tuple[str, str, dict]:
+    """(stdout, stderr, report) of one `gongwen search` process."""
+    return gongwen(cache, "search", *args)
 
 
 def records(cache: Path) -> list[Path]:
@@ -92,11 +97,7 @@ def test_the_server_answers_as_the_local_search_does(served, index_dir, args, sh
 
 def show(cache: Path, *args: str) -> tuple[str, str, dict]:
     """(stdout, stderr, report) of one `gongwen show` process."""
-    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, "show", *args],
-                          cwd=REPO, env=environ(cache), capture_output=True, text=True,
-                          timeout=300)
-    printed, _, report = done.stdout.rpartition("\n\n")
-    return printed, done.stderr, json.loads(report)
+    return gongwen(cache, "show", *args)
 
 
 @pytest.mark.parametrize("args", [(), ("--json",), ("--json", "--base-url", "https://x.cn/gw/")])
