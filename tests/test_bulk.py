@@ -13,6 +13,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from index import setup_analysis
+from index.write import bigrams
 from index.write.bulk import BulkSegmentWriter
 from index.schema import build_schema, document_record
 from ingest import ingest_paths
@@ -35,11 +36,15 @@ def corpus_documents(tmp_path: Path) -> list:
 
 
 def build(folder: Path, writer_class: type, docs: list) -> object:
+    return build_records(folder, writer_class, [document_record(doc) for doc in docs])
+
+
+def build_records(folder: Path, writer_class: type, records: list[dict]) -> object:
     folder.mkdir()
     ix = FileStorage(str(folder)).create_index(build_schema(), indexname="MAIN")
     writer = writer_class(ix)
-    for doc in docs:
-        writer.add_document(**document_record(doc))
+    for record in records:
+        writer.add_document(**record)
     writer.commit()
     return ix.reader()
 
@@ -57,6 +62,12 @@ def test_bulk_writer_indexes_exactly_what_whoosh_indexes(tmp_path):
     ours = build(tmp_path / "bulk", BulkSegmentWriter, docs)
     theirs = build(tmp_path / "whoosh", SegmentWriter, docs)
     assert ours.doc_count_all() == theirs.doc_count_all() == len(docs)
+    assert same_index(ours, theirs) > 5000
+
+
+def same_index(ours, theirs) -> int:
+    """Assert that two readers hold the same terms, postings, lengths, columns and stored
+    fields; the number of terms compared."""
     compared = 0
     for field in build_schema().names():
         if not build_schema()[field].indexed:
@@ -77,7 +88,36 @@ def test_bulk_writer_indexes_exactly_what_whoosh_indexes(tmp_path):
             assert list(ours.column_reader(field)) == list(theirs.column_reader(field)), field
     assert [ours.stored_fields(d) for d in range(ours.doc_count_all())] == \
         [theirs.stored_fields(d) for d in range(theirs.doc_count_all())]
-    assert compared > 5000
+    return compared
+
+
+# Han runs of one character and of many, other letters and digits alone and next to Han
+# characters, line breaks and empty lines, text with no token at all, characters beyond the
+# Basic Multilingual Plane, kana, full-width forms, a lone surrogate, an underscore.
+BIGRAM_TEXTS = [
+    "关于印发《改革快报》2021年第12期的通知",
+    "第12期\n\n单\n一二 x_y 3.5%",
+    "，。！？……",
+    "",
+    "𠀀𠀁𠀂 ＡＢＣ１２３ カタカナ 〇一",
+    "深化\"放管服\"改革，优化营商环境。\n各省（区、市）人民政府：\n\n哈哈 abc123汉字def",
+    "é\ud800漢字 naïve Ⅻ ½",
+    "改革" * 40 + "\n" + "快报 2021 " * 10,
+]
+
+
+def test_bigram_fields_index_every_kind_of_text_as_whoosh_does(tmp_path, monkeypatch):
+    """The bigram fields' tokens are made at flush, in numpy, a chunk of records at a time
+    (index.write.bigrams): the same terms, positions and lengths as whoosh's own writer."""
+    setup_analysis()
+    monkeypatch.setattr(bigrams, "_CHUNK_CHARS", 30)  # many chunks, records across their edges
+    records = [{"doc_id": f"r{i}", "role": "doc", "body_bg": text, "title_bg": text[:12],
+                "issuer": text[-5:]} for i, text in enumerate(BIGRAM_TEXTS * 3)]
+    ours = build_records(tmp_path / "bulk", BulkSegmentWriter, records)
+    theirs = build_records(tmp_path / "whoosh", SegmentWriter, records)
+    assert same_index(ours, theirs) > 100
+    # 关于 于印 印发 take positions 0-2 (and the run's first and last characters 0 and 2).
+    assert [p for _, p in ours.postings("body_bg", "改革").items_as("positions")][0] == [3]
 
 
 def test_a_record_that_fails_leaves_nothing_behind(tmp_path):

@@ -235,6 +235,18 @@ def _subwords(word: str) -> list[tuple[int, str]]:
             for i in range(len(word) - n + 1) if is_word(word[i:i + n])]
 
 
+def run_class(char: str) -> int:
+    """Which run of _RUN_RE a character belongs in: 0 none, 1 Han, 2 other letters or digits
+    (the pattern's classes are per character, so the bulk writer classifies characters alone)."""
+    m = _RUN_RE.fullmatch(char)
+    return 0 if m is None else 1 if m.lastgroup == "cjk" else 2
+
+
+def has_runs(text: str) -> bool:
+    """True if the bigram tokenizer finds any token in the (normalized) text."""
+    return _RUN_RE.search(text) is not None
+
+
 def _bigram_line_tokens(line: str, index_mode: bool) -> Iterator[_Tok]:
     """Overlapping CJK bigrams (a lone CJK char as a unigram), other alnum runs whole.
 

@@ -34,7 +34,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
+from index.analysis import BigramTokenizer, _LineTokenizer, analysis_fingerprint, normalize_text
+from index.write.bigrams import BigramTokens, Tokens
 from index.positions import BlockValues, PackedPositions, pack_postings
 
 LINE_CACHE_SIZE = 50_000
@@ -104,8 +105,8 @@ def _normalized(value: str) -> str:
 _TERMS: dict[tuple[str, Any, str], _Terms] = {}
 
 
-def _terms_for(field: Any) -> _Terms | None:
-    """The term table of a packed-positions field analyzed by one of our tokenizers, else None."""
+def _line_tokenizer(field: Any) -> _LineTokenizer | None:
+    """The tokenizer of a packed-positions field analyzed by one of our tokenizers, else None."""
     ana = field.analyzer if field.indexed else None
     if not isinstance(ana, CompositeAnalyzer) or len(ana.items) != 1:
         return None
@@ -113,6 +114,11 @@ def _terms_for(field: Any) -> _Terms | None:
     if not isinstance(tok, _LineTokenizer) or type(field.format) is not PackedPositions \
             or field.format.field_boost != 1.0:
         return None
+    return tok
+
+
+def _terms_for(tok: _LineTokenizer) -> _Terms:
+    """The process's term table of a tokenizer."""
     # The analysis fingerprint changes with the dictionary: cached cuts must not outlive it.
     key = (type(tok).__qualname__, getattr(tok, "stoplist", None), analysis_fingerprint())
     terms = _TERMS.get(key)
@@ -139,9 +145,8 @@ class _FieldTokens:
         self.counts: list[int] = []
         self.marks: list[tuple[int, int]] = []  # (tokens, lines) before each record: undo
 
-    def add(self, docnum: int, value: str) -> int:
-        """Take a record's value; its field length (tokens, stop words left out)."""
-        norm = _normalized(value)
+    def add(self, docnum: int, norm: str) -> int:
+        """Take a record's normalized value; its field length (tokens, stop words left out)."""
         numbers, positions, runs, bases = self.numbers, self.positions, self.runs, self.bases
         mark = (len(numbers), len(runs))
         base = 0
@@ -169,8 +174,8 @@ class _FieldTokens:
             self.records.pop()
             self.counts.pop()
 
-    def postings(self) -> _Postings | None:
-        """The field's postings in term order (None if no record had the field)."""
+    def tokens(self) -> Tokens | None:
+        """The field's tokens (None if no record had any), its buffers let go."""
         if not self.records:
             return None
         numbers = np.frombuffer(self.numbers, np.int32)
@@ -181,30 +186,34 @@ class _FieldTokens:
         records = np.repeat(np.asarray(self.records, np.int32), counts)
         lengths = np.zeros(self.records[-1] + 1, np.int32)
         lengths[self.records] = counts
-        # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
         # Term numbers are dense per process: which occur is a count, not a sort (np.unique).
         used = np.flatnonzero(np.bincount(numbers, minlength=len(self.terms.names)))
         names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
-        order = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.zeros(int(used[-1]) + 1, np.int32)
-        rank[used[order]] = np.arange(len(order), dtype=np.int32)
-        ranks = rank[numbers]
-        del numbers
-        # Tokens arrive in (record, position) order; a stable sort by term keeps that order.
-        by_term = np.argsort(ranks, kind="stable")
-        ranks, records, positions = ranks[by_term], records[by_term], positions[by_term]
-        del by_term
-        new = np.ones(len(ranks), bool)
-        new[1:] = (ranks[1:] != ranks[:-1]) | (records[1:] != records[:-1])
-        starts = np.flatnonzero(new)
-        freqs = np.diff(np.append(starts, len(ranks)))
-        post_rank = ranks[starts]
-        post_records = records[starts]
-        firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
-        values = _Values(*pack_postings(positions, starts))  # PackedPositions' bytes
-        del positions, ranks, records
-        return _Postings([names[i] for i in order], np.append(firsts, len(starts)),
-                         post_records, freqs.astype(np.float64), values, lengths[post_records])
+        return Tokens(names, used, numbers, records, positions, lengths)
+
+
+def _postings(t: Tokens) -> _Postings:
+    """A field's postings in term order, from its tokens in record and position order."""
+    # Term numbers → rank of the term's bytes (whoosh wants terms in byte order).
+    order = sorted(range(len(t.names)), key=t.names.__getitem__)
+    rank = np.zeros(int(t.used[-1]) + 1, np.int32)
+    rank[t.used[order]] = np.arange(len(order), dtype=np.int32)
+    ranks = rank[t.numbers]
+    # Tokens arrive in (record, position) order; a stable sort by term keeps that order.
+    by_term = np.argsort(ranks, kind="stable")
+    ranks, records, positions = ranks[by_term], t.records[by_term], t.positions[by_term]
+    del by_term
+    new = np.ones(len(ranks), bool)
+    new[1:] = (ranks[1:] != ranks[:-1]) | (records[1:] != records[:-1])
+    starts = np.flatnonzero(new)
+    freqs = np.diff(np.append(starts, len(ranks)))
+    post_rank = ranks[starts]
+    post_records = records[starts]
+    firsts = np.flatnonzero(np.append(True, post_rank[1:] != post_rank[:-1]))
+    values = _Values(*pack_postings(positions, starts))  # PackedPositions' bytes
+    del positions, ranks, records
+    return _Postings([t.names[i] for i in order], np.append(firsts, len(starts)),
+                     post_records, freqs.astype(np.float64), values, t.lengths[post_records])
 
 
 @dataclass(frozen=True)
@@ -212,7 +221,7 @@ class _FieldPlan:
     """What add_document needs of one field, looked up once per writer."""
 
     field: Any
-    fast: _FieldTokens | None
+    fast: _FieldTokens | BigramTokens | None
     indexed: bool
     scorable: bool
     stored: bool
@@ -220,7 +229,7 @@ class _FieldPlan:
     lenfield: str
 
     @classmethod
-    def of(cls, name: str, field: Any, fast: _FieldTokens | None) -> _FieldPlan:
+    def of(cls, name: str, field: Any, fast: _FieldTokens | BigramTokens | None) -> _FieldPlan:
         return cls(field, fast, field.indexed, field.scorable, field.stored, field.column_type,
                    _lenfield(name))
 
@@ -298,19 +307,23 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self._fast: dict[str, _FieldTokens] = {}
+        # whoosh's own per-document writer: its stored fields, lengths and columns are filled
+        # in place here, as its add_field and add_column_value would (a call chain per value).
+        self._direct = type(self.perdocwriter) is W3PerDocWriter
+        self._fast: dict[str, _FieldTokens | BigramTokens] = {}
         for name, field in self.schema.items():
-            terms = _terms_for(field)
-            if terms is not None:
-                self._fast[name] = _FieldTokens(terms)
+            tok = _line_tokenizer(field)
+            if tok is None:
+                continue
+            # A bigram field's lengths are counted at flush: they go straight into whoosh's
+            # length columns, so only with its own per-document writer.
+            self._fast[name] = BigramTokens() if isinstance(tok, BigramTokenizer) \
+                and self._direct else _FieldTokens(_terms_for(tok))
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._memo: dict[str, dict[Any, tuple]] = {}
         # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
         self._plans = {name: _FieldPlan.of(name, field, self._fast.get(name)) for name, field in
                        self.schema.items()}
-        # whoosh's own per-document writer: its stored fields, lengths and columns are filled
-        # in place here, as its add_field and add_column_value would (a call chain per value).
-        self._direct = type(self.perdocwriter) is W3PerDocWriter
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -333,8 +346,12 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 fast = plan.fast
                 if fast is not None:
-                    length = fast.add(docnum, value)
+                    length = fast.add(docnum, _normalized(value))
                     added.append((fast, None))
+                    if length < 0:  # counted at flush; its column made now, as it would be
+                        _column(pdw, plan.lenfield, LENGTHS_COLUMN)
+                        pdw._fieldlengths[name] += 0
+                        length = 0
                 elif plan.indexed:
                     items = self._index(name, field, value)
                     if plan.scorable:
@@ -391,16 +408,29 @@ class BulkSegmentWriter(SegmentWriter):
                     del store[key]
 
     def _flush_segment(self) -> None:
-        self.perdocwriter.close()
+        pdw = self.perdocwriter
+        for name, fast in self._fast.items():
+            if isinstance(fast, BigramTokens):
+                docnums, lengths = fast.lengths()
+                if docnums:  # W3PerDocWriter.add_field's, in document order
+                    column = pdw._colwriters[_lenfield(name)]
+                    for docnum, length in zip(docnums, lengths):
+                        column.add(docnum, length_to_byte(length))
+                    pdw._fieldlengths[name] += sum(lengths)
+        pdw.close()
         fw = self.fieldwriter
         posts, fast = self._posts, self._fast
         self._posts, self._fast = {}, {}
         for name in sorted(set(posts) | set(fast)):
             # One field's postings at a time: the largest field bounds the writer's memory.
-            postings = _Postings.from_rows(posts.pop(name)) if name in posts else \
-                fast.pop(name).postings()
-            if postings is None:
-                continue
+            if name in posts:
+                postings = _Postings.from_rows(posts.pop(name))
+            else:
+                tokens = fast.pop(name).tokens()
+                if tokens is None:
+                    continue
+                postings = _postings(tokens)
+                del tokens
             field = self.schema[name]
             fw.start_field(name, field)
             _PostingsWriter(fw, field.format.fixed_value_size(), self.codec._blocklimit) \
