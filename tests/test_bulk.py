@@ -93,26 +93,30 @@ def same_index(ours, theirs) -> int:
 
 # Han runs of one character and of many, other letters and digits alone and next to Han
 # characters, line breaks and empty lines, text with no token at all, characters beyond the
-# Basic Multilingual Plane, kana, full-width forms, a lone surrogate, an underscore.
-BIGRAM_TEXTS = [
+# Basic Multilingual Plane, kana, full-width forms, an underscore; stop
+# words inside a line, ending one, making one alone; words with dictionary sub-words.
+TEXTS = [
     "关于印发《改革快报》2021年第12期的通知",
     "第12期\n\n单\n一二 x_y 3.5%",
     "，。！？……",
     "",
     "𠀀𠀁𠀂 ＡＢＣ１２３ カタカナ 〇一",
     "深化\"放管服\"改革，优化营商环境。\n各省（区、市）人民政府：\n\n哈哈 abc123汉字def",
-    "é\ud800漢字 naïve Ⅻ ½",
+    "é漢字 naïve Ⅻ ½",
     "改革" * 40 + "\n" + "快报 2021 " * 10,
+    "我们的\n的 和\n\n职工和技能的培训的\n中华人民共和国国务院办公厅关于深化产业工人队伍建设改革的意见",
+    "的",
 ]
 
 
-def test_bigram_fields_index_every_kind_of_text_as_whoosh_does(tmp_path, monkeypatch):
-    """The bigram fields' tokens are made at flush, in numpy, a chunk of records at a time
-    (index.write.bigrams): the same terms, positions and lengths as whoosh's own writer."""
+def test_text_fields_index_every_kind_of_text_as_whoosh_does(tmp_path, monkeypatch):
+    """The text fields' tokens are made at flush, in numpy (index.write.words, and bigrams a
+    chunk of records at a time): the same terms, positions and lengths as whoosh's writer."""
     setup_analysis()
     monkeypatch.setattr(bigrams, "_CHUNK_CHARS", 30)  # many chunks, records across their edges
-    records = [{"doc_id": f"r{i}", "role": "doc", "body_bg": text, "title_bg": text[:12],
-                "issuer": text[-5:]} for i, text in enumerate(BIGRAM_TEXTS * 3)]
+    records = [{"doc_id": f"r{i}", "role": "doc", "body": text, "body_bg": text,
+                "title": text[:12], "title_bg": text[:12], "issuer": text[-5:]}
+               for i, text in enumerate(TEXTS * 3)]
     ours = build_records(tmp_path / "bulk", BulkSegmentWriter, records)
     theirs = build_records(tmp_path / "whoosh", SegmentWriter, records)
     assert same_index(ours, theirs) > 100
@@ -125,16 +129,19 @@ def test_a_record_that_fails_leaves_nothing_behind(tmp_path):
     (tmp_path / "ix").mkdir()
     ix = FileStorage(str(tmp_path / "ix")).create_index(build_schema(), indexname="MAIN")
     writer = BulkSegmentWriter(ix)
+    writer.add_document(doc_id="first", role="doc", body="职工\n\n技能", title="通知", year=2021)
     # Text fields come before "year" (fields are indexed in name order), so they were taken.
     with pytest.raises(ValueError):
-        writer.add_document(doc_id="bad", role="doc", body="坏记录独有词语", title="坏记录",
-                            year="不是年份")
+        writer.add_document(doc_id="bad", role="doc", body="坏记录独有词语\n的\n坏", title="坏记录",
+                            body_bg="坏记录", year="不是年份")
     writer.add_document(doc_id="good", role="doc", body="职工技能培训", title="通知", year=2021)
     writer.commit()
     reader = ix.reader()
-    assert reader.doc_count_all() == 1
-    assert reader.stored_fields(0) == {}
+    assert reader.doc_count_all() == 2
+    assert reader.stored_fields(1) == {}
     for field in ("body", "body_bg", "title", "title_bg", "doc_id"):
         terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(field)}
         assert not any("坏" in t or t == "bad" for t in terms), (field, terms)
-    assert [d for d, _ in reader.postings("body", "职工").items_as("positions")] == [0]
+    # 职工 at 0; each line break one position more, the empty line's too: 技能 at 3.
+    assert [(d, p) for d, p in reader.postings("body", "技能").items_as("positions")] == \
+        [(0, [3]), (1, [1])]

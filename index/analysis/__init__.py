@@ -278,20 +278,6 @@ class _LineTokenizer(Tokenizer):
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         raise NotImplementedError
 
-    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
-        """A normalized line as indexed: its terms, their positions, and its last position.
-
-        Stop words are left out but count for the last position, as in ``__call__``.
-        """
-        terms, positions, last = [], [], -1
-        for tok in self._tokens(line, True):
-            if tok.pos > last:
-                last = tok.pos
-            if not tok.stop:
-                terms.append(tok.text)
-                positions.append(tok.pos)
-        return terms, positions, last
-
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
@@ -340,26 +326,16 @@ class JiebaTokenizer(_LineTokenizer):
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         return iter(_line_tokens(line, index_mode, self.stoplist))
 
-    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
-        """What _line_tokens(line, True, stoplist) gives, without a tuple per token."""
-        stoplist = self.stoplist
-        terms: list[str] = []
-        positions: list[int] = []
-        pos = last_stop = -1
-        for word in segmenter.cut(line):
-            if not word.isalnum() and not _has_alnum(word):  # the usual word: no call
-                continue
-            if word in stoplist:
-                last_stop = pos + 1  # a stop word takes no position but ends the line there
-                continue
-            pos += 1
-            if len(word) > 2:
-                grams = _subword_terms(word)
-                terms += grams
-                positions += [pos] * len(grams)
-            terms.append(word)
-            positions.append(pos)
-        return terms, positions, max(pos, last_stop)
+    def word_terms(self, word: str) -> tuple[int, tuple[str, ...]]:
+        """What one of jieba's words gives when indexing, as _line_tokens(line, True, stoplist):
+        (0, ()) for a word without letters or digits (left out), (1, ()) for a stop word (no
+        position, but a line ending in one ends a position further on), else (2, its dictionary
+        sub-words and then itself, all at its position)."""
+        if not word.isalnum() and not _has_alnum(word):
+            return 0, ()
+        if word in self.stoplist:
+            return 1, ()
+        return 2, (_subword_terms(word) if len(word) > 2 else ()) + (word,)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -373,28 +349,6 @@ class BigramTokenizer(_LineTokenizer):
 
     def _tokens(self, line: str, index_mode: bool) -> Iterator[_Tok]:
         return _bigram_line_tokens(line, index_mode)
-
-    def line_terms(self, line: str) -> tuple[list[str], list[int], int]:
-        """What _bigram_line_tokens(line, True) yields, without a tuple per token."""
-        terms: list[str] = []
-        positions: list[int] = []
-        pos = 0
-        for m in _RUN_RE.finditer(line):
-            s, e = m.span()
-            if m.lastgroup == "cjk" and e - s > 1:
-                n = e - s - 1  # bigrams in the run
-                terms.append(line[s])
-                terms.extend([line[i:i + 2] for i in range(s, e - 1)])
-                terms.append(line[e - 1])
-                positions.append(pos)
-                positions.extend(range(pos, pos + n))
-                positions.append(pos + n - 1)
-                pos += n
-            else:
-                terms.append(line[s:e])
-                positions.append(pos)
-                pos += 1
-        return terms, positions, pos - 1
 
 
 def jieba_analyzer(stoplist: frozenset[str] = STOPWORDS) -> CompositeAnalyzer:

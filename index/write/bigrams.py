@@ -16,23 +16,13 @@ from typing import NamedTuple
 import numpy as np
 
 from index.analysis import has_runs, run_class
+from index.write.tokens import Tokens
 
 _SHIFT = 21  # bits of a code point (U+10FFFF < 2**21)
 _LOW = (1 << _SHIFT) - 1
 _NEWLINE = 10
 _CHUNK_CHARS = 1 << 20  # characters turned into token arrays at once (bounds the flush's memory)
 _UNKNOWN = 255
-
-
-class Tokens(NamedTuple):
-    """A field's tokens in record and position order, terms as numbers into ``names``."""
-
-    names: list[bytes]  # the UTF-8 bytes of the terms that occur
-    used: np.ndarray  # their term numbers, ascending
-    numbers: np.ndarray  # per token
-    records: np.ndarray  # per token: its record (document number)
-    positions: np.ndarray  # per token
-    lengths: np.ndarray  # document number → tokens in the field
 
 
 class _Classes:

@@ -6,10 +6,12 @@ tens of millions of postings that is most of an indexing run. :class:`BulkSegmen
 produces the same terms, positions, weights, lengths, stored fields and columns (a test
 compares every posting with whoosh's own writer), but for the text fields of our tokenizers:
 
-* a short line's terms are cut once per process (a small cache: titles and boilerplate repeat)
-  and kept as numbers, one per token, with their positions, in numpy arrays;
-* at flush one stable sort by term orders every token by term, record and position (tokens
-  arrive in record and position order), and each posting's value is a slice of one buffer
+* a word field keeps each line's words as numbers (:mod:`index.write.words`; a short line is
+  cut once per process: titles and boilerplate repeat), a bigram field keeps its text
+  (:mod:`index.write.bigrams`), and at flush their terms and positions are made for all
+  records at once in numpy;
+* one stable sort by term then orders every token by term, record and position (tokens
+  come in record and position order), and each posting's value is a slice of one buffer
   of packed positions (:mod:`index.positions`).
 
 A writer holds its tokens in memory, so callers keep segments to a bounded size; at flush one
@@ -34,14 +36,12 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.analysis import BigramTokenizer, _LineTokenizer, analysis_fingerprint, normalize_text
-from index.write.bigrams import BigramTokens, Tokens
+from index.analysis import BigramTokenizer, JiebaTokenizer, analysis_fingerprint, normalize_text
+from index.write.bigrams import BigramTokens
+from index.write.tokens import Tokens
+from index.write.words import WordTable, WordTokens
 from index.positions import BlockValues, PackedPositions, pack_postings
 
-LINE_CACHE_SIZE = 50_000
-# Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
-# and a long line's entry would cost a kilobyte or more for nothing.
-LINE_CACHE_CHARS = 64
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
@@ -57,40 +57,6 @@ TEXT_BLOCK_POSTINGS = 512
 MEMO_VALUES = 4096  # a field's indexed values remembered (index terms of a repeated value)
 
 
-class _Terms:
-    """One tokenizer's terms as numbers (per process), and a cache of cut lines."""
-
-    def __init__(self, tokenizer: _LineTokenizer) -> None:
-        self.tokenizer = tokenizer
-        self.ids: dict[str, int] = {}
-        self.names: list[str] = []
-        self.lines: dict[str, tuple[array, array, int]] = {}
-
-    def line(self, line: str) -> tuple[Sequence[int], Sequence[int], int]:
-        """(term numbers, positions, the line's last position) of a normalized line."""
-        hit = self.lines.get(line)
-        if hit is not None:
-            return hit
-        terms, positions, last = self.tokenizer.line_terms(line)
-        ids = self.ids
-        try:  # a C loop straight into an array; new terms are the exception
-            numbers = array("i", map(ids.__getitem__, terms))
-        except KeyError:
-            names = self.names
-            for term in terms:
-                if term not in ids:
-                    ids[term] = len(names)
-                    names.append(term)
-            numbers = array("i", map(ids.__getitem__, terms))
-        # Arrays: the field's buffers take them with a copy of their bytes, not int by int.
-        hit = (numbers, array("i", positions), last)
-        if len(line) <= LINE_CACHE_CHARS:
-            if len(self.lines) >= LINE_CACHE_SIZE:
-                self.lines.clear()
-            self.lines[line] = hit
-        return hit
-
-
 _LAST: list[str] = ["", ""]  # the last value normalized, and its normal form
 
 
@@ -102,94 +68,30 @@ def _normalized(value: str) -> str:
     return _LAST[1]
 
 
-_TERMS: dict[tuple[str, Any, str], _Terms] = {}
+_TABLES: dict[tuple[Any, str], WordTable] = {}
 
 
-def _line_tokenizer(field: Any) -> _LineTokenizer | None:
+def _line_tokenizer(field: Any) -> JiebaTokenizer | BigramTokenizer | None:
     """The tokenizer of a packed-positions field analyzed by one of our tokenizers, else None."""
     ana = field.analyzer if field.indexed else None
     if not isinstance(ana, CompositeAnalyzer) or len(ana.items) != 1:
         return None
     tok = ana.items[0]
-    if not isinstance(tok, _LineTokenizer) or type(field.format) is not PackedPositions \
+    if not isinstance(tok, (JiebaTokenizer, BigramTokenizer)) \
+            or type(field.format) is not PackedPositions \
             or field.format.field_boost != 1.0:
         return None
     return tok
 
 
-def _terms_for(tok: _LineTokenizer) -> _Terms:
-    """The process's term table of a tokenizer."""
+def _table_for(tok: JiebaTokenizer) -> WordTable:
+    """The process's word table of a word tokenizer."""
     # The analysis fingerprint changes with the dictionary: cached cuts must not outlive it.
-    key = (type(tok).__qualname__, getattr(tok, "stoplist", None), analysis_fingerprint())
-    terms = _TERMS.get(key)
-    if terms is None:
-        terms = _TERMS[key] = _Terms(tok)
-    return terms
-
-
-class _FieldTokens:
-    """One text field's tokens in a segment: term numbers, positions, and whose they are.
-
-    Tokens go into flat arrays a line at a time (no array object per line or record); a
-    line's positions count from the line's start, and its base (where the line starts in its
-    value) is added to them all at once when the postings are made.
-    """
-
-    def __init__(self, terms: _Terms) -> None:
-        self.terms = terms
-        self.numbers = array("i")
-        self.positions = array("i")  # within the line
-        self.runs = array("i")  # tokens of each line with any
-        self.bases = array("i")  # the position each such line starts at in its value
-        self.records: list[int] = []
-        self.counts: list[int] = []
-        self.marks: list[tuple[int, int]] = []  # (tokens, lines) before each record: undo
-
-    def add(self, docnum: int, norm: str) -> int:
-        """Take a record's normalized value; its field length (tokens, stop words left out)."""
-        numbers, positions, runs, bases = self.numbers, self.positions, self.runs, self.bases
-        mark = (len(numbers), len(runs))
-        base = 0
-        for line in norm.split("\n") if "\n" in norm else (norm,):
-            line_numbers, line_positions, last = self.terms.line(line)
-            if line_numbers:
-                numbers.extend(line_numbers)
-                positions.extend(line_positions)
-                runs.append(len(line_numbers))
-                bases.append(base)
-            base += last + 2  # as _LineTokenizer: one spare position between lines
-        n = len(numbers) - mark[0]
-        if n:
-            self.records.append(docnum)
-            self.counts.append(n)
-            self.marks.append(mark)
-        return n
-
-    def drop(self, docnum: int) -> None:
-        """Forget a record's tokens (it failed before it was complete)."""
-        if self.records and self.records[-1] == docnum:
-            tokens, lines = self.marks.pop()
-            del self.numbers[tokens:], self.positions[tokens:]
-            del self.runs[lines:], self.bases[lines:]
-            self.records.pop()
-            self.counts.pop()
-
-    def tokens(self) -> Tokens | None:
-        """The field's tokens (None if no record had any), its buffers let go."""
-        if not self.records:
-            return None
-        numbers = np.frombuffer(self.numbers, np.int32)
-        positions = np.frombuffer(self.positions, np.int32) + np.repeat(
-            np.frombuffer(self.bases, np.int32), np.frombuffer(self.runs, np.int32))
-        self.numbers, self.positions, self.runs, self.bases = (array("i") for _ in range(4))
-        counts = np.asarray(self.counts, np.int32)
-        records = np.repeat(np.asarray(self.records, np.int32), counts)
-        lengths = np.zeros(self.records[-1] + 1, np.int32)
-        lengths[self.records] = counts
-        # Term numbers are dense per process: which occur is a count, not a sort (np.unique).
-        used = np.flatnonzero(np.bincount(numbers, minlength=len(self.terms.names)))
-        names = [self.terms.names[n].encode("utf-8") for n in used.tolist()]
-        return Tokens(names, used, numbers, records, positions, lengths)
+    key = (tok.stoplist, analysis_fingerprint())
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = WordTable(tok)
+    return table
 
 
 def _postings(t: Tokens) -> _Postings:
@@ -221,7 +123,7 @@ class _FieldPlan:
     """What add_document needs of one field, looked up once per writer."""
 
     field: Any
-    fast: _FieldTokens | BigramTokens | None
+    fast: WordTokens | BigramTokens | None
     indexed: bool
     scorable: bool
     stored: bool
@@ -229,7 +131,7 @@ class _FieldPlan:
     lenfield: str
 
     @classmethod
-    def of(cls, name: str, field: Any, fast: _FieldTokens | BigramTokens | None) -> _FieldPlan:
+    def of(cls, name: str, field: Any, fast: WordTokens | BigramTokens | None) -> _FieldPlan:
         return cls(field, fast, field.indexed, field.scorable, field.stored, field.column_type,
                    _lenfield(name))
 
@@ -310,15 +212,14 @@ class BulkSegmentWriter(SegmentWriter):
         # whoosh's own per-document writer: its stored fields, lengths and columns are filled
         # in place here, as its add_field and add_column_value would (a call chain per value).
         self._direct = type(self.perdocwriter) is W3PerDocWriter
-        self._fast: dict[str, _FieldTokens | BigramTokens] = {}
+        self._fast: dict[str, WordTokens | BigramTokens] = {}
         for name, field in self.schema.items():
             tok = _line_tokenizer(field)
-            if tok is None:
-                continue
-            # A bigram field's lengths are counted at flush: they go straight into whoosh's
-            # length columns, so only with its own per-document writer.
-            self._fast[name] = BigramTokens() if isinstance(tok, BigramTokenizer) \
-                and self._direct else _FieldTokens(_terms_for(tok))
+            if isinstance(tok, JiebaTokenizer):
+                self._fast[name] = WordTokens(_table_for(tok))
+            elif tok is not None and self._direct:
+                # Its lengths are counted at flush, straight into whoosh's length columns.
+                self._fast[name] = BigramTokens()
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._memo: dict[str, dict[Any, tuple]] = {}
         # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
