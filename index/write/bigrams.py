@@ -20,6 +20,7 @@ from index.write.tokens import Tokens
 
 _SHIFT = 21  # bits of a code point (U+10FFFF < 2**21)
 _LOW = (1 << _SHIFT) - 1
+_RANK = (1 << 2 * _SHIFT) - 1
 _NEWLINE = 10
 _CHUNK_CHARS = 1 << 20  # characters turned into token arrays at once (bounds the flush's memory)
 _UNKNOWN = 255
@@ -89,6 +90,15 @@ def _runs(texts: list[str]) -> _Runs:
     return _Runs(joined, points, starts, sizes, kinds, bigrams, records, positions, tokens)
 
 
+def _name(key: int, others: list[str]) -> bytes:
+    """The bytes of the term of a sort key (BigramTokens._keys)."""
+    first = key >> 2 * _SHIFT
+    if _CLASSES.table[first] != 1:
+        return others[key & _RANK].encode("utf-8")
+    second = (key >> _SHIFT & _LOW) - 1
+    return (chr(first) + (chr(second) if second >= 0 else "")).encode("utf-8")
+
+
 class BigramTokens:
     """One bigram field's texts in a segment, made into tokens at flush (see module docstring)."""
 
@@ -135,7 +145,8 @@ class BigramTokens:
         return docnums, counts
 
     def tokens(self) -> Tokens | None:
-        """The field's tokens (None if no record has any), its texts let go."""
+        """The field's tokens (None if no record has any), its texts let go; ordered by term
+        (its bytes), record and position, so that the writer's sort has nothing to do."""
         parts = [self._chunk_tokens(a, b) for a, b in self._chunks()]
         docnums = self.docnums
         self.texts, self.docnums = [], []
@@ -143,20 +154,38 @@ class BigramTokens:
         if not parts:
             return None
         codes, records, positions = (np.concatenate(x) for x in zip(*parts))
-        unique, numbers = np.unique(codes, return_inverse=True)
-        names = [self._name(code) for code in unique.tolist()]
+        keys, ranked = self._keys(codes)
+        del codes
+        order = np.argsort(keys, kind="stable")  # tokens came in record and position order
+        keys, records, positions = keys[order], records[order], positions[order]
+        del order
+        new = np.ones(len(keys), bool)
+        new[1:] = keys[1:] != keys[:-1]
+        numbers = (np.cumsum(new) - 1).astype(np.int32)
+        names = [_name(key, ranked) for key in keys[new].tolist()]
         counts = np.bincount(records)
         lengths = np.zeros(docnums[-1] + 1, np.int32)
         used = np.flatnonzero(counts)
         lengths[used] = counts[used]
-        return Tokens(names, np.arange(len(names)), numbers.astype(np.int32), records,
-                      positions, lengths)
+        self.others, self.other_names = {}, []
+        return Tokens(names, np.arange(len(names)), numbers, records, positions, lengths)
 
-    def _name(self, code: int) -> bytes:
-        if code < 0:
-            return self.other_names[-code - 1].encode("utf-8")
-        second = (code & _LOW) - 1
-        return (chr(code >> _SHIFT) + (chr(second) if second >= 0 else "")).encode("utf-8")
+    def _keys(self, codes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Sort keys of the tokens' terms, in the order of the terms' bytes, and the runs of
+        other characters in that order. A Han term's key is its code points (code << 21); a
+        run of other characters starts with a character no Han term starts with, so its key
+        is that character and the run's rank among the others (first << 42 | rank)."""
+        keys = codes << _SHIFT
+        names = self.other_names
+        ranked = sorted(range(len(names)), key=names.__getitem__)
+        if ranked:
+            rank = np.empty(len(names), np.int64)
+            rank[ranked] = np.arange(len(names))
+            first = np.array([ord(name[0]) for name in names], np.int64)
+            others = codes < 0
+            number = -codes[others] - 1
+            keys[others] = first[number] << 2 * _SHIFT | rank[number]
+        return keys, [names[i] for i in ranked]
 
     def _chunk_tokens(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(term code, document number, position) of each token of texts [a, b)."""
