@@ -58,10 +58,11 @@ def index_exists(path: Path) -> bool:
 
 
 def prepare_analysis() -> None:
-    """search_app.store.prepare_analysis, for the commands that index or serve."""
-    from search_app.store import prepare_analysis as prepare
+    """Load the analysis dictionaries, for the commands that index or serve (without
+    importing Flask, which indexing does not need)."""
+    from index import setup_analysis
 
-    prepare()
+    setup_analysis()
 
 
 class CliError(click.ClickException):
