@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import struct
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -30,12 +29,14 @@ import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PerDocWriter,
                                    W3TermInfo, _lenfield)
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 from index.positions import BlockValues, PackedPositions, pack_postings
+from index.write.termindex import TermIndexWriter
 
 LINE_CACHE_SIZE = 50_000
 # Only short lines are kept: titles, headings and boilerplate repeat, body text rarely does,
@@ -48,7 +49,6 @@ COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 PICKLE_PROTOCOL = 3
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], np.int64)  # byte b: length
-_LENGTHS = struct.Struct("!ii")  # a hash file record's key and value lengths (whoosh's filetables)
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 # Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
 # header and unpickling cost as much as hundreds of its postings (index.search.postings).
@@ -311,6 +311,9 @@ class BulkSegmentWriter(SegmentWriter):
         # whoosh's own per-document writer: its stored fields, lengths and columns are filled
         # in place here, as its add_field and add_column_value would (a call chain per value).
         self._direct = type(self.perdocwriter) is W3PerDocWriter
+        tindex = getattr(self.fieldwriter, "_tindex", None)
+        if type(tindex) is OrderedHashWriter:  # whoosh's term index, its keys taken in chunks
+            TermIndexWriter.adopt(tindex)
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -547,26 +550,12 @@ def _weight_array(w: Any) -> Any:
 
 
 def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
-    """What OrderedHashWriter.add does for each key, for ascending keys at once: one write of
-    the key/value records, their positions indexed, their hashes put in the buckets."""
-    if not keys:
-        return
-    if keys[0] <= tindex.lastkey:
-        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
-    dbfile = tindex.dbfile
-    pos = dbfile.tell()
-    records: list[bytes] = []
-    positions: list[int] = []
-    for key, value in zip(keys, values):
-        positions.append(pos)
-        records += (_LENGTHS.pack(len(key), len(value)), key, value)
-        pos += _LENGTHS.size + len(key) + len(value)
-    dbfile.write(b"".join(records))
-    tindex.index.extend(positions)
-    hashfn, buckets = tindex.hashfn, tindex.buckets
-    for h, p in zip(map(hashfn, keys), positions):
-        buckets[h & 255].append((h, p))
-    tindex.lastkey = keys[-1]
+    """What OrderedHashWriter.add does for each key, for ascending keys at once."""
+    if isinstance(tindex, TermIndexWriter):
+        tindex.add_many(keys, values)
+    else:
+        for key, value in zip(keys, values):
+            tindex.add(key, value)
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
