@@ -36,6 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 from index.positions import BlockValues, PackedPositions, pack_postings
+from index.write.termbytes import block_infos, block_pickles, inline_infos
 from index.write.termindex import TermIndexWriter
 
 LINE_CACHE_SIZE = 50_000
@@ -47,6 +48,11 @@ COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
 # 4 adds a 9-byte frame to every pickle (see _pickle).
 PICKLE_PROTOCOL = 3
+# W3TermInfo's head (struct "!BfIBBfII") and a postings block term's extent ("!q", "!i").
+_TERM_HEAD = np.dtype([("inlined", "u1"), ("weight", ">f4"), ("docfreq", ">u4"),
+                       ("minlength", "u1"), ("maxlength", "u1"), ("maxweight", ">f4"),
+                       ("minid", ">u4"), ("maxid", ">u4")])
+_EXTENT = np.dtype([("offset", ">i8"), ("length", ">i4")])
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], np.int64)  # byte b: length
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
@@ -460,12 +466,23 @@ class _PostingsWriter:
             and 0 <= float(p.weights.min()) and float(p.weights.max()) < 1 << 31
         self.mini = tuple if whole else _mini_weights
         weights = p.weights.astype(np.int64) if whole else p.weights
+        # Our text fields: every term's info and block pickled at once (index.write.termbytes).
+        fast = whole and isinstance(p.values, _Values) and (
+            self.fixedsize is None or self.fixedsize < 0)
         k0, nterms = 0, len(p.terms)
         while k0 < nterms:  # terms [k0, k1) hold at most CHUNK_POSTINGS postings (or one term)
             k1 = int(np.searchsorted(firsts, firsts[k0] + CHUNK_POSTINGS, side="right")) - 1
             k1 = min(max(k1, k0 + 1), nterms)
             a0, a1 = int(firsts[k0]), int(firsts[k1])
             b0, b1 = int(term_blocks[k0]), int(term_blocks[k1])
+            if fast:
+                self._write_packed(
+                    p.terms[k0:k1], firsts[k0:k1 + 1] - a0, term_blocks[k0:k1 + 1] - b0,
+                    bounds[b0:b1 + 1] - a0, [x[b0:b1] for x in bstats],
+                    [x[k0:k1] for x in tstats], p.records[a0:a1], weights[a0:a1],
+                    mini[a0:a1], p.values, a0, a1)
+                k0 = k1
+                continue
             values = p.values.slice(a0, a1) if isinstance(p.values, _Values) else \
                 p.values[a0:a1]
             self._write_terms(
@@ -474,6 +491,74 @@ class _PostingsWriter:
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
                 weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
             k0 = k1
+
+    def _write_packed(self, terms: list[bytes], firsts: np.ndarray, term_blocks: np.ndarray,
+                      bounds: np.ndarray, stats: list[np.ndarray], tstats: list[np.ndarray],
+                      ids: np.ndarray, weights: np.ndarray, mini_ids: np.ndarray,
+                      values: _Values, a0: int, a1: int) -> None:
+        """What _write_terms writes for these terms (positions as values, whole weights), with
+        the pickles laid out for all terms and blocks at once: Python only compresses blocks."""
+        counts = np.diff(firsts)
+        inline = counts <= INLINE_MAX
+        heads = np.zeros(len(terms), _TERM_HEAD)
+        heads["inlined"] = inline
+        heads["weight"], heads["maxweight"] = tstats[0], tstats[1]
+        heads["minlength"], heads["maxlength"] = tstats[2], tstats[3]
+        heads["docfreq"] = counts
+        heads["minid"], heads["maxid"] = ids[firsts[:-1]], ids[firsts[1:] - 1]
+        head_rows = heads.view(np.uint8).reshape(len(terms), _TERM_HEAD.itemsize)
+        vstarts, vends = values.starts[a0:a1], values.ends[a0:a1]
+        posted = np.repeat(inline, counts)  # postings inline in their term's info
+        inlined = iter(inline_infos(head_rows[inline], counts[inline], ids[posted],
+                                    weights[posted], values.buf, vstarts[posted], vends[posted]))
+        # The other terms' blocks (an inline term has one block).
+        block_term = np.repeat(np.arange(len(terms)), np.diff(term_blocks))
+        kept = ~inline[block_term]
+        firsts_b = np.zeros(len(block_term), bool)
+        firsts_b[term_blocks[:-1][~inline]] = True
+        lasts_b = np.zeros(len(block_term), bool)
+        lasts_b[term_blocks[1:][~inline] - 1] = True
+        bcounts = np.diff(bounds)[kept]
+        rest = ~posted
+        datas = block_pickles(np.cumsum(bcounts) - bcounts, bcounts, mini_ids[rest],
+                              weights[rest], stats[0][kept], stats[1][kept], values.buf,
+                              vstarts[rest], vends[rest])
+        pre, post = block_infos(bcounts, ids[bounds[1:] - 1][kept], stats[4][kept],
+                                stats[2][kept], stats[3][kept])
+        out: list[bytes] = []
+        sizes: list[int] = []
+        compress, level, small, magic = zlib.compress, COMPRESSION, COMPRESS_MIN, \
+            WHOOSH3_HEADER_MAGIC
+        for data, a, z, first, last in zip(datas, pre, post, firsts_b[kept].tolist(),
+                                           lasts_b[kept].tolist()):
+            if first:
+                out.append(magic)
+            comp = b"K\x00"  # the info's compression, pickled (BININT1)
+            if len(data) >= small:
+                packed = compress(data, level)
+                if len(packed) < len(data):
+                    comp, data = b"K\x01", packed
+            info = a + comp + z
+            size = len(info) + len(data)
+            sizes.append(size)
+            out += (pack_int(-size if last else size), info, data)
+        # Each block term's data: the magic, then its blocks with their sizes.
+        block_sizes = np.asarray(sizes, np.int64) + 4
+        starts = np.flatnonzero(firsts_b[kept])
+        lengths = np.add.reduceat(block_sizes, starts) + len(WHOOSH3_HEADER_MAGIC) \
+            if len(starts) else block_sizes
+        extents = np.zeros(len(starts), _EXTENT)
+        extents["length"] = lengths
+        extents["offset"] = self.offset + np.cumsum(lengths) - lengths
+        tails = np.hstack([head_rows[~inline], extents.view(np.uint8).reshape(len(starts), _EXTENT.itemsize)])
+        row = tails.shape[1]
+        tail_bytes = tails.tobytes()
+        blocked = iter([tail_bytes[i:i + row] for i in range(0, len(tail_bytes), row)])
+        infos = [next(inlined) if flag else next(blocked) for flag in inline.tolist()]
+        self.postfile.write(b"".join(out))
+        self.offset += int(lengths.sum())
+        prefix = self.prefix
+        _add_terms(self.fw._tindex, [prefix + term for term in terms], infos)
 
     def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
