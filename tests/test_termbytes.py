@@ -33,16 +33,18 @@ def _postings(rng: random.Random, n: int) -> tuple[np.ndarray, np.ndarray, bytes
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_inline_infos_are_pickles(seed: int) -> None:
+@pytest.mark.parametrize("no_values", [False, True])
+def test_inline_infos_are_pickles(seed: int, no_values: bool) -> None:
     rng = random.Random(seed)
     counts = np.array([rng.choice([1, 1, 2, 3, 4, 5, 8]) for _ in range(300)])
     ids, weights, buf, starts, ends = _postings(rng, int(counts.sum()))
     heads = np.frombuffer(bytes(rng.randrange(256) for _ in range(23 * len(counts))),
                           np.uint8).reshape(-1, 23)
-    got = inline_infos(heads, counts, ids, weights, buf, starts, ends)
+    got = inline_infos(heads, counts, ids, weights, None if no_values else buf, starts, ends)
     want, a = [], 0
     for k, c in enumerate(counts.tolist()):
-        vals = tuple(buf[s:e] for s, e in zip(starts[a:a + c].tolist(), ends[a:a + c].tolist()))
+        vals = (None,) * c if no_values else \
+            tuple(buf[s:e] for s, e in zip(starts[a:a + c].tolist(), ends[a:a + c].tolist()))
         want.append(heads[k].tobytes() + dumps((tuple(ids[a:a + c].tolist()),
                                                 tuple(weights[a:a + c].tolist()), vals)))
         a += c

@@ -23,7 +23,8 @@ import pickle
 import zlib
 from array import array
 from dataclasses import dataclass
-from typing import Any, Sequence
+from itertools import compress
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
@@ -485,7 +486,11 @@ class _PostingsWriter:
                 continue
             values = p.values.slice(a0, a1) if isinstance(p.values, _Values) else \
                 p.values[a0:a1]
-            self._write_terms(
+            inlined = None
+            if whole and not isinstance(values, _Chunk):  # keyword and ID fields' few postings
+                inlined = self._inline_list(firsts[k0:k1 + 1] - a0, [x[k0:k1] for x in tstats],
+                                            p.records[a0:a1], weights[a0:a1], values)
+            self._write_terms(inlined,
                 p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
@@ -500,13 +505,7 @@ class _PostingsWriter:
         the pickles laid out for all terms and blocks at once: Python only compresses blocks."""
         counts = np.diff(firsts)
         inline = counts <= INLINE_MAX
-        heads = np.zeros(len(terms), _TERM_HEAD)
-        heads["inlined"] = inline
-        heads["weight"], heads["maxweight"] = tstats[0], tstats[1]
-        heads["minlength"], heads["maxlength"] = tstats[2], tstats[3]
-        heads["docfreq"] = counts
-        heads["minid"], heads["maxid"] = ids[firsts[:-1]], ids[firsts[1:] - 1]
-        head_rows = heads.view(np.uint8).reshape(len(terms), _TERM_HEAD.itemsize)
+        head_rows = _term_heads(firsts, tstats, ids, inline)
         vstarts, vends = values.starts[a0:a1], values.ends[a0:a1]
         posted = np.repeat(inline, counts)  # postings inline in their term's info
         inlined = iter(inline_infos(head_rows[inline], counts[inline], ids[posted],
@@ -560,7 +559,23 @@ class _PostingsWriter:
         prefix = self.prefix
         _add_terms(self.fw._tindex, [prefix + term for term in terms], infos)
 
-    def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
+    def _inline_list(self, firsts: np.ndarray, tstats: list[np.ndarray], ids: np.ndarray,
+                     weights: np.ndarray, values: list[bytes]) -> Iterator[bytes]:
+        """The infos of the terms with postings inline, in order, from values as bytes."""
+        counts = np.diff(firsts)
+        inline = counts <= INLINE_MAX
+        posted = np.repeat(inline, counts)
+        vbuf, vstarts, vends = None, ids[posted], ids[posted]
+        if self.fixedsize != 0:
+            kept = list(compress(values, posted.tolist()))
+            vbuf = b"".join(kept)
+            vends = np.cumsum(np.fromiter(map(len, kept), np.int64, len(kept)))
+            vstarts = vends - np.fromiter(map(len, kept), np.int64, len(kept))
+        return iter(inline_infos(_term_heads(firsts, tstats, ids, inline)[inline],
+                                 counts[inline], ids[posted], weights[posted], vbuf, vstarts,
+                                 vends))
+
+    def _write_terms(self, inlined: Iterator[bytes] | None, terms: list[bytes], term_blocks: list[int], bounds: list[int],
                      stats: list[list], tstats: list[list], ids: list[int],
                      weights: list[float], mini_ids: list[int],
                      values: _Chunk | list[bytes]) -> None:
@@ -577,6 +592,9 @@ class _PostingsWriter:
 
         for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
+            if b - a <= INLINE_MAX and inlined is not None:
+                add(prefix + term, next(inlined))
+                continue
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
                     1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], tstats[1][k],
@@ -618,6 +636,19 @@ class _PostingsWriter:
             self.offset += len(data)
         self.postfile.write(b"".join(blocks))
         _add_terms(self.fw._tindex, keys, infos)
+
+
+def _term_heads(firsts: np.ndarray, tstats: list[np.ndarray], ids: np.ndarray,
+                inline: np.ndarray) -> np.ndarray:
+    """Each term's W3TermInfo head (a row of bytes): terms' postings [firsts[k], firsts[k+1])
+    of ids, tstats their (total weight, top weight, min and max length bytes)."""
+    heads = np.zeros(len(inline), _TERM_HEAD)
+    heads["inlined"] = inline
+    heads["weight"], heads["maxweight"] = tstats[0], tstats[1]
+    heads["minlength"], heads["maxlength"] = tstats[2], tstats[3]
+    heads["docfreq"] = np.diff(firsts)
+    heads["minid"], heads["maxid"] = ids[firsts[:-1]], ids[firsts[1:] - 1]
+    return heads.view(np.uint8).reshape(len(inline), _TERM_HEAD.itemsize)
 
 
 def _int_array(values: Sequence[int]) -> array:

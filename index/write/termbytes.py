@@ -153,10 +153,11 @@ def _split(buf: np.ndarray, lengths: np.ndarray) -> list[bytes]:
 
 
 def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights: np.ndarray,
-                 vbuf: bytes, vstarts: np.ndarray, vends: np.ndarray) -> list[bytes]:
+                 vbuf: bytes | None, vstarts: np.ndarray, vends: np.ndarray) -> list[bytes]:
     """Each term's info with its postings inline: its head, then the pickle of
     (ids tuple, weights tuple, values tuple). heads: one row of bytes per term; counts: the
-    term's postings; ids, weights (ints), vstarts/vends (into vbuf): the postings in order."""
+    term's postings; ids, weights (ints), vstarts/vends (into vbuf): the postings in order
+    (vbuf None: every value is None, a format without values)."""
     nterms = len(counts)
     if not nterms:
         return []
@@ -183,13 +184,15 @@ def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights
     lay.put(pb + 3 + i, lay.source(ops) + 5 * np.arange(len(ids)), lens)
     ops, lens = _ints(weights)
     lay.put(pb + 5 + nb + i, lay.source(ops) + 5 * np.arange(len(ids)), lens)
-    sizes = vends - vstarts
-    ops, lens = _byte_heads(sizes)
-    lay.put(pb + 7 + 2 * nb + 2 * i, lay.source(ops) + 5 * np.arange(len(ids)), lens)
-    lo = int(vstarts[0]) if len(vstarts) else 0
-    hi = int(vends[-1]) if len(vends) else 0
-    lay.put(pb + 8 + 2 * nb + 2 * i, lay.source(np.frombuffer(vbuf, _U8, hi - lo, lo))
-            + vstarts - lo, sizes)
+    if vbuf is None:
+        lay.const(pb + 7 + 2 * nb + 2 * i, "none")
+    else:
+        sizes = vends - vstarts
+        ops, lens = _byte_heads(sizes)
+        lay.put(pb + 7 + 2 * nb + 2 * i, lay.source(ops) + 5 * np.arange(len(ids)), lens)
+        lo, hi = int(vstarts[0]), int(vends[-1])
+        lay.put(pb + 8 + 2 * nb + 2 * i, lay.source(np.frombuffer(vbuf, _U8, hi - lo, lo))
+                + vstarts - lo, sizes)
     return _split(lay.gather(), np.add.reduceat(lay.lengths, base))
 
 
