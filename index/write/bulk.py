@@ -23,7 +23,6 @@ import pickle
 import zlib
 from array import array
 from dataclasses import dataclass
-from itertools import compress
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -490,8 +489,8 @@ class _PostingsWriter:
             if whole and not isinstance(values, _Chunk):  # keyword and ID fields' few postings
                 inlined = self._inline_list(firsts[k0:k1 + 1] - a0, [x[k0:k1] for x in tstats],
                                             p.records[a0:a1], weights[a0:a1], values)
-            self._write_terms(inlined,
-                p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
+            self._write_terms(
+                inlined, p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
                 weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
@@ -549,7 +548,8 @@ class _PostingsWriter:
         extents = np.zeros(len(starts), _EXTENT)
         extents["length"] = lengths
         extents["offset"] = self.offset + np.cumsum(lengths) - lengths
-        tails = np.hstack([head_rows[~inline], extents.view(np.uint8).reshape(len(starts), _EXTENT.itemsize)])
+        tails = np.hstack([head_rows[~inline],
+                           extents.view(np.uint8).reshape(len(starts), _EXTENT.itemsize)])
         row = tails.shape[1]
         tail_bytes = tails.tobytes()
         blocked = iter([tail_bytes[i:i + row] for i in range(0, len(tail_bytes), row)])
@@ -565,21 +565,23 @@ class _PostingsWriter:
         counts = np.diff(firsts)
         inline = counts <= INLINE_MAX
         posted = np.repeat(inline, counts)
-        vbuf, vstarts, vends = None, ids[posted], ids[posted]
+        vbuf, vstarts, vends = None, None, None  # a format without values pickles None
         if self.fixedsize != 0:
-            kept = list(compress(values, posted.tolist()))
+            kept = [value for value, flag in zip(values, posted.tolist()) if flag]
             vbuf = b"".join(kept)
-            vends = np.cumsum(np.fromiter(map(len, kept), np.int64, len(kept)))
-            vstarts = vends - np.fromiter(map(len, kept), np.int64, len(kept))
+            sizes = np.fromiter(map(len, kept), np.int64, len(kept))
+            vends = np.cumsum(sizes)
+            vstarts = vends - sizes
         return iter(inline_infos(_term_heads(firsts, tstats, ids, inline)[inline],
                                  counts[inline], ids[posted], weights[posted], vbuf, vstarts,
                                  vends))
 
-    def _write_terms(self, inlined: Iterator[bytes] | None, terms: list[bytes], term_blocks: list[int], bounds: list[int],
-                     stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], mini_ids: list[int],
-                     values: _Chunk | list[bytes]) -> None:
-        """Some terms' postings, with their blocks and statistics, as lists from 0."""
+    def _write_terms(self, inlined: Iterator[bytes] | None, terms: list[bytes],
+                     term_blocks: list[int], bounds: list[int], stats: list[list],
+                     tstats: list[list], ids: list[int], weights: list[float],
+                     mini_ids: list[int], values: _Chunk | list[bytes]) -> None:
+        """Some terms' postings, with their blocks and statistics, as lists from 0; inlined,
+        if given, the infos of the terms with postings inline (_inline_list), in order."""
         prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
         keys: list[bytes] = []

@@ -153,7 +153,8 @@ def _split(buf: np.ndarray, lengths: np.ndarray) -> list[bytes]:
 
 
 def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights: np.ndarray,
-                 vbuf: bytes | None, vstarts: np.ndarray, vends: np.ndarray) -> list[bytes]:
+                 vbuf: bytes | None, vstarts: np.ndarray | None, vends: np.ndarray | None
+                 ) -> list[bytes]:
     """Each term's info with its postings inline: its head, then the pickle of
     (ids tuple, weights tuple, values tuple). heads: one row of bytes per term; counts: the
     term's postings; ids, weights (ints), vstarts/vends (into vbuf): the postings in order
