@@ -36,7 +36,8 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis import _LineTokenizer, analysis_fingerprint, normalize_text
 from index.positions import BlockValues, PackedPositions, pack_postings
-from index.write.termbytes import block_infos, block_pickles, inline_infos
+from index.write.termbytes import block_infos, block_pickles, gather, inline_info_bytes, \
+    inline_infos
 from index.write.termindex import TermIndexWriter
 
 LINE_CACHE_SIZE = 50_000
@@ -507,8 +508,9 @@ class _PostingsWriter:
         head_rows = _term_heads(firsts, tstats, ids, inline)
         vstarts, vends = values.starts[a0:a1], values.ends[a0:a1]
         posted = np.repeat(inline, counts)  # postings inline in their term's info
-        inlined = iter(inline_infos(head_rows[inline], counts[inline], ids[posted],
-                                    weights[posted], values.buf, vstarts[posted], vends[posted]))
+        inlined, inlined_sizes = inline_info_bytes(
+            head_rows[inline], counts[inline], ids[posted], weights[posted], values.buf,
+            vstarts[posted], vends[posted])
         # The other terms' blocks (an inline term has one block).
         block_term = np.repeat(np.arange(len(terms)), np.diff(term_blocks))
         kept = ~inline[block_term]
@@ -550,14 +552,18 @@ class _PostingsWriter:
         extents["offset"] = self.offset + np.cumsum(lengths) - lengths
         tails = np.hstack([head_rows[~inline],
                            extents.view(np.uint8).reshape(len(starts), _EXTENT.itemsize)])
-        row = tails.shape[1]
-        tail_bytes = tails.tobytes()
-        blocked = iter([tail_bytes[i:i + row] for i in range(0, len(tail_bytes), row)])
-        infos = [next(inlined) if flag else next(blocked) for flag in inline.tolist()]
+        # Every term's info in term order: inline ones and block ones' heads with extents.
+        info_starts = np.empty(len(terms), np.int64)
+        info_sizes = np.empty(len(terms), np.int64)
+        info_starts[inline] = np.cumsum(inlined_sizes) - inlined_sizes
+        info_sizes[inline] = inlined_sizes
+        info_starts[~inline] = len(inlined) + tails.shape[1] * np.arange(len(tails))
+        info_sizes[~inline] = tails.shape[1]
+        infos = gather(np.concatenate([inlined, tails.reshape(-1)]), info_starts, info_sizes)
         self.postfile.write(b"".join(out))
         self.offset += int(lengths.sum())
         prefix = self.prefix
-        _add_terms(self.fw._tindex, [prefix + term for term in terms], infos)
+        _add_packed(self.fw._tindex, [prefix + term for term in terms], infos, info_sizes)
 
     def _inline_list(self, firsts: np.ndarray, tstats: list[np.ndarray], ids: np.ndarray,
                      weights: np.ndarray, values: list[bytes]) -> Iterator[bytes]:
@@ -665,6 +671,16 @@ def _weight_array(w: Any) -> Any:
         return w
     # _mini_weights gives all ints or all floats: the first says which (no scan of the block).
     return _int_array(w) if isinstance(w[0], int) else array("f", w)
+
+
+def _add_packed(tindex: Any, keys: list[bytes], values: np.ndarray, sizes: np.ndarray) -> None:
+    """_add_terms with the values one after another in one array, and their sizes."""
+    if isinstance(tindex, TermIndexWriter):
+        tindex.add_packed(keys, values, sizes)
+    else:
+        data = values.tobytes()
+        ends = np.cumsum(sizes).tolist()
+        _add_terms(tindex, keys, [data[a:b] for a, b in zip([0] + ends[:-1], ends)])
 
 
 def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:

@@ -96,13 +96,14 @@ class _Layout:
 
     def gather(self) -> np.ndarray:
         """Every piece's bytes, one after another."""
-        src = np.concatenate(self.sources)
-        lengths = self.lengths
-        total = int(lengths.sum())
-        outs = np.cumsum(lengths) - lengths
-        index = np.repeat(self.starts - outs, lengths)
-        index += np.arange(total)
-        return src[index]
+        return gather(np.concatenate(self.sources), self.starts, self.lengths)
+
+
+def gather(src: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """src[starts[0]:starts[0] + lengths[0]], then the next piece, ..., as one array."""
+    index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    index += np.arange(len(index))
+    return src[index]
 
 
 def _ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,9 +160,16 @@ def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights
     (ids tuple, weights tuple, values tuple). heads: one row of bytes per term; counts: the
     term's postings; ids, weights (ints), vstarts/vends (into vbuf): the postings in order
     (vbuf None: every value is None, a format without values)."""
+    return _split(*inline_info_bytes(heads, counts, ids, weights, vbuf, vstarts, vends))
+
+
+def inline_info_bytes(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray,
+                      weights: np.ndarray, vbuf: bytes | None, vstarts: np.ndarray | None,
+                      vends: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """inline_infos one after another in one array, and their lengths."""
     nterms = len(counts)
     if not nterms:
-        return []
+        return np.zeros(0, _U8), np.zeros(0, np.int64)
     n = np.asarray(counts, np.int64)
     per = 4 * n + 9
     base = np.cumsum(per) - per
@@ -180,7 +188,7 @@ def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights
         lay.const(base + at, opens)
     for at in (3 + n, 5 + 2 * n, 7 + 4 * n):
         lay.const(base + at, closes)
-    lay.const(base + 8 + 4 * n, "tuple3stop")
+    lay.const(base + 8 + 4 * n, "tuple3stop")  # the info's 3-tuple; STOP
     ops, lens = _ints(ids)
     lay.put(pb + 3 + i, lay.source(ops) + 5 * np.arange(len(ids)), lens)
     ops, lens = _ints(weights)
@@ -194,7 +202,7 @@ def inline_infos(heads: np.ndarray, counts: np.ndarray, ids: np.ndarray, weights
         lo, hi = int(vstarts[0]), int(vends[-1])
         lay.put(pb + 8 + 2 * nb + 2 * i, lay.source(np.frombuffer(vbuf, _U8, hi - lo, lo))
                 + vstarts - lo, sizes)
-    return _split(lay.gather(), np.add.reduceat(lay.lengths, base))
+    return lay.gather(), np.add.reduceat(lay.lengths, base)
 
 
 def _array_pieces(lay: _Layout, where: np.ndarray, values: np.ndarray, bstarts: np.ndarray,

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from whoosh.filedb.filetables import OrderedHashWriter, md5_hash
 
+from index.write.termbytes import gather
+
 _LENGTHS = np.dtype([("key", ">i4"), ("value", ">i4")])  # a record's head (filetables "!ii")
 # A hash table slot (filetables._pointer "!Iq"): the key's hash and its record's position.
 _SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])
@@ -57,6 +59,11 @@ class TermIndexWriter(OrderedHashWriter):
 
     def add_many(self, keys: list[bytes], values: list[bytes]) -> None:
         """What add does for each (key, value), keys ascending: one write of the records."""
+        self.add_packed(keys, np.frombuffer(b"".join(values), np.uint8),
+                        np.fromiter(map(len, values), np.int64, len(values)))
+
+    def add_packed(self, keys: list[bytes], values: np.ndarray, lengths: np.ndarray) -> None:
+        """add_many with the values one after another in one array, and their lengths."""
         if not keys:
             return
         if keys[0] <= self.lastkey:
@@ -66,20 +73,19 @@ class TermIndexWriter(OrderedHashWriter):
         n = len(keys)
         heads = np.empty(n, _LENGTHS)
         heads["key"] = klens = np.fromiter(map(len, keys), np.int64, n)
-        heads["value"] = vlens = np.fromiter(map(len, values), np.int64, n)
+        heads["value"] = vlens = np.asarray(lengths, np.int64)
         sizes = klens + vlens + _LENGTHS.itemsize
         positions = np.cumsum(sizes)
         positions -= sizes
         positions += start
         # The records (lengths, key, value), each piece copied from one buffer at once.
-        src = np.frombuffer(b"".join([heads.tobytes(), *keys, *values]), np.uint8)
+        src = np.concatenate([heads.view(np.uint8), np.frombuffer(b"".join(keys), np.uint8),
+                              values])
         koffs = np.cumsum(klens) - klens + heads.nbytes
         voffs = np.cumsum(vlens) - vlens + heads.nbytes + int(klens.sum())
         pieces = np.stack([_LENGTHS.itemsize * np.arange(n), koffs, voffs], 1).reshape(-1)
-        lengths = np.stack([np.full(n, _LENGTHS.itemsize), klens, vlens], 1).reshape(-1)
-        index = np.repeat(pieces - (np.cumsum(lengths) - lengths), lengths)
-        index += np.arange(len(index))
-        dbfile.write(src[index].tobytes())
+        sizes = np.stack([np.full(n, _LENGTHS.itemsize), klens, vlens], 1).reshape(-1)
+        dbfile.write(gather(src, pieces, sizes).tobytes())
         self._index_positions(positions)
         self._hashes.append(key_hashes(keys) if self.hashfn is md5_hash else
                             np.fromiter(map(self.hashfn, keys), np.int64, len(keys)))
