@@ -423,8 +423,11 @@ class BulkSegmentWriter(SegmentWriter):
 class _PostingsWriter:
     """Writes one field's posting lists as whoosh's W3PostingsWriter does, a block at a time.
 
-    Block and term statistics are computed for all postings at once in numpy; Python only
-    pickles each block. Each term's blocks are written at once, at an offset kept here.
+    Block and term statistics are computed for all postings at once in numpy. Our text
+    fields' term infos and blocks are pickled for a chunk of terms at once
+    (:mod:`index.write.termbytes`), Python only compresses each block; other fields' blocks
+    are pickled one by one. Each term's blocks are written at once, at an offset kept here.
+    The term index takes a chunk's keys at once (:mod:`index.write.termindex`).
     Blocks under COMPRESS_MIN bytes are stored uncompressed (the block header says so, and
     readers honour it): zlib's per-call setup costs more than it saves on them.
     """
