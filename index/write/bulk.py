@@ -23,6 +23,8 @@ import pickle
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -293,11 +295,15 @@ class _Postings:
     def from_rows(cls, terms: dict[bytes, list[tuple[int, float, bytes, int]]]) -> _Postings:
         """From term → [(record, weight, value, length)] (whoosh's own field.index path)."""
         names = sorted(terms)
-        rows = [row for name in names for row in terms[name]]
-        records, weights, values, lengths = zip(*rows)
-        firsts = np.cumsum([0] + [len(terms[name]) for name in names])
-        return cls(names, firsts, np.asarray(records, np.int64), np.asarray(weights, np.float64),
-                   list(values), np.asarray(lengths, np.int64))
+        lists = list(map(terms.__getitem__, names))
+        rows = list(chain.from_iterable(lists))
+        n = len(rows)
+        # Column by column straight into arrays (zip(*rows) makes 4 tuples of 100,000s first).
+        return cls(names, np.cumsum([0, *map(len, lists)]),
+                   np.fromiter(map(itemgetter(0), rows), np.int64, n),
+                   np.fromiter(map(itemgetter(1), rows), np.float64, n),
+                   list(map(itemgetter(2), rows)),
+                   np.fromiter(map(itemgetter(3), rows), np.int64, n))
 
 
 class BulkSegmentWriter(SegmentWriter):
