@@ -14,7 +14,7 @@ from index.write.termindex import TermIndexWriter
 
 def write(keys: list[bytes], values: list[bytes], chunks: list[int] | None) -> bytes:
     """The file a term index of keys → values makes: whoosh's (chunks None) or ours, the keys
-    given in chunks of those sizes."""
+    given in chunks of those sizes (a negative size: that many keys one at a time)."""
     storage = RamStorage()
     writer = OrderedHashWriter(storage.create_file("t"))
     writer.extras["fieldmap"] = {"body": 0}
@@ -25,8 +25,13 @@ def write(keys: list[bytes], values: list[bytes], chunks: list[int] | None) -> b
         TermIndexWriter.adopt(writer)
         at = 0
         for size in chunks:
-            writer.add_many(keys[at:at + size], values[at:at + size])
-            at += size
+            if size < 0:
+                for key, value in zip(keys[at:at - size], values[at:at - size]):
+                    writer.add(key, value)
+                at -= size
+            else:
+                writer.add_many(keys[at:at + size], values[at:at + size])
+                at += size
         for key, value in zip(keys[at:], values[at:]):  # whoosh's add, one key at a time
             writer.add(key, value)
     writer.close()
@@ -42,6 +47,7 @@ def test_term_index_file_is_whooshs() -> None:
     whooshs = write(keys, values, None)
     assert write(keys, values, [len(keys)]) == whooshs
     assert write(keys, values, [1, 999, 3000]) == whooshs  # the rest one key at a time
+    assert write(keys, values, [-10, 500, -7, 1000]) == whooshs
     assert write([], [], []) == write([], [], None)
     storage = RamStorage()
     with storage.create_file("t") as f:
@@ -56,3 +62,6 @@ def test_keys_must_increase() -> None:
     writer.add_many([b"b", b"c"], [b"1", b"2"])
     with pytest.raises(ValueError, match=r"^Keys must increase: b'c'\.\.b'c'$"):
         writer.add_many([b"c"], [b"3"])
+    writer.add(b"d", b"4")
+    with pytest.raises(ValueError, match=r"^Keys must increase: b'd'\.\.b'a'$"):
+        writer.add(b"a", b"5")

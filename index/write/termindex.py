@@ -49,13 +49,33 @@ class TermIndexWriter(OrderedHashWriter):
         assert isinstance(writer, cls)
         writer._hashes = []
         writer._positions = []
+        writer._keys = []
+        writer._values = []
         return writer
 
     _hashes: list[np.ndarray]
     _positions: list[np.ndarray]
+    _keys: list[bytes]  # keys added one at a time (whoosh's own writer path), not yet written
+    _values: list[bytes]
 
     def add(self, key: bytes, value: bytes) -> None:
-        self.add_many([key], [value])
+        # Kept until the next chunk or the end: a chunk's arrays cost microseconds to set up.
+        last = self._keys[-1] if self._keys else self.lastkey
+        if key <= last:
+            raise ValueError(f"Keys must increase: {last!r}..{key!r}")
+        self._keys.append(key)
+        self._values.append(value)
+
+    def tell(self) -> int:
+        self._write_added()
+        return super().tell()
+
+    def _write_added(self) -> None:
+        """Write the keys add kept."""
+        if self._keys:
+            keys, values = self._keys, self._values
+            self._keys, self._values = [], []
+            self.add_many(keys, values)
 
     def add_many(self, keys: list[bytes], values: list[bytes]) -> None:
         """What add does for each (key, value), keys ascending: one write of the records."""
@@ -66,6 +86,7 @@ class TermIndexWriter(OrderedHashWriter):
         """add_many with the values one after another in one array, and their lengths."""
         if not keys:
             return
+        self._write_added()
         if keys[0] <= self.lastkey:
             raise ValueError(f"Keys must increase: {self.lastkey!r}..{keys[0]!r}")
         dbfile = self.dbfile
@@ -107,6 +128,7 @@ class TermIndexWriter(OrderedHashWriter):
         """filetables.HashWriter._write_hashes: per bucket (a hash's low 8 bits) a table of
         twice its entries' slots, each entry linearly probed from (hash >> 8) % slots in the
         order the keys came."""
+        self._write_added()
         dbfile = self.dbfile
         hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, np.int64)
         positions = np.concatenate(self._positions) if self._positions else hashes
