@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import io
 import pickle
-import struct
 import zlib
 from array import array
 from dataclasses import dataclass
-from typing import Any, Sequence
+from itertools import chain
+from operator import itemgetter
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PerDocWriter,
                                    W3TermInfo, _lenfield)
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -41,15 +43,22 @@ from index.write.bigrams import BigramTokens
 from index.write.tokens import Tokens
 from index.write.words import WordTable, WordTokens
 from index.positions import BlockValues, PackedPositions, pack_postings
+from index.write.termbytes import block_infos, block_pickles, gather, inline_info_bytes, \
+    inline_infos
+from index.write.termindex import TermIndexWriter
 
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
 # whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
 # 4 adds a 9-byte frame to every pickle (see _pickle).
 PICKLE_PROTOCOL = 3
+# W3TermInfo's head (struct "!BfIBBfII") and a postings block term's extent ("!q", "!i").
+_TERM_HEAD = np.dtype([("inlined", "u1"), ("weight", ">f4"), ("docfreq", ">u4"),
+                       ("minlength", "u1"), ("maxlength", "u1"), ("maxweight", ">f4"),
+                       ("minid", ">u4"), ("maxid", ">u4")])
+_EXTENT = np.dtype([("offset", ">i8"), ("length", ">i4")])
 INLINE_MAX = 8  # postings a term's info holds itself (whoosh: none) instead of a postings block
 _LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], np.int64)  # byte b: length
-_LENGTHS = struct.Struct("!ii")  # a hash file record's key and value lengths (whoosh's filetables)
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at once when writing
 # Postings per block of a text field (whoosh: 128): ranking reads whole lists, and a block's
 # header and unpickling cost as much as hundreds of its postings (index.search.postings).
@@ -197,11 +206,15 @@ class _Postings:
     def from_rows(cls, terms: dict[bytes, list[tuple[int, float, bytes, int]]]) -> _Postings:
         """From term → [(record, weight, value, length)] (whoosh's own field.index path)."""
         names = sorted(terms)
-        rows = [row for name in names for row in terms[name]]
-        records, weights, values, lengths = zip(*rows)
-        firsts = np.cumsum([0] + [len(terms[name]) for name in names])
-        return cls(names, firsts, np.asarray(records, np.int64), np.asarray(weights, np.float64),
-                   list(values), np.asarray(lengths, np.int64))
+        lists = list(map(terms.__getitem__, names))
+        rows = list(chain.from_iterable(lists))
+        n = len(rows)
+        # Column by column straight into arrays (zip(*rows) makes 4 tuples of 100,000s first).
+        return cls(names, np.cumsum([0, *map(len, lists)]),
+                   np.fromiter(map(itemgetter(0), rows), np.int64, n),
+                   np.fromiter(map(itemgetter(1), rows), np.float64, n),
+                   list(map(itemgetter(2), rows)),
+                   np.fromiter(map(itemgetter(3), rows), np.int64, n))
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -225,6 +238,9 @@ class BulkSegmentWriter(SegmentWriter):
         # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
         self._plans = {name: _FieldPlan.of(name, field, self._fast.get(name)) for name, field in
                        self.schema.items()}
+        tindex = getattr(self.fieldwriter, "_tindex", None)
+        if type(tindex) is OrderedHashWriter:  # whoosh's term index, its keys taken in chunks
+            TermIndexWriter.adopt(tindex)
 
     def add_document(self, **fields: Any) -> None:
         """Index one record (field name → value); no boosts, vectors or spelling fields."""
@@ -344,8 +360,11 @@ class BulkSegmentWriter(SegmentWriter):
 class _PostingsWriter:
     """Writes one field's posting lists as whoosh's W3PostingsWriter does, a block at a time.
 
-    Block and term statistics are computed for all postings at once in numpy; Python only
-    pickles each block. Each term's blocks are written at once, at an offset kept here.
+    Block and term statistics are computed for all postings at once in numpy. Our text
+    fields' term infos and blocks are pickled for a chunk of terms at once
+    (:mod:`index.write.termbytes`), Python only compresses each block; other fields' blocks
+    are pickled one by one. Each term's blocks are written at once, at an offset kept here.
+    The term index takes a chunk's keys at once (:mod:`index.write.termindex`).
     Blocks under COMPRESS_MIN bytes are stored uncompressed (the block header says so, and
     readers honour it): zlib's per-call setup costs more than it saves on them.
     """
@@ -388,26 +407,127 @@ class _PostingsWriter:
             and 0 <= float(p.weights.min()) and float(p.weights.max()) < 1 << 31
         self.mini = tuple if whole else _mini_weights
         weights = p.weights.astype(np.int64) if whole else p.weights
+        # Our text fields: every term's info and block pickled at once (index.write.termbytes).
+        fast = whole and isinstance(p.values, _Values) and (
+            self.fixedsize is None or self.fixedsize < 0)
         k0, nterms = 0, len(p.terms)
         while k0 < nterms:  # terms [k0, k1) hold at most CHUNK_POSTINGS postings (or one term)
             k1 = int(np.searchsorted(firsts, firsts[k0] + CHUNK_POSTINGS, side="right")) - 1
             k1 = min(max(k1, k0 + 1), nterms)
             a0, a1 = int(firsts[k0]), int(firsts[k1])
             b0, b1 = int(term_blocks[k0]), int(term_blocks[k1])
+            if fast:
+                self._write_packed(
+                    p.terms[k0:k1], firsts[k0:k1 + 1] - a0, term_blocks[k0:k1 + 1] - b0,
+                    bounds[b0:b1 + 1] - a0, [x[b0:b1] for x in bstats],
+                    [x[k0:k1] for x in tstats], p.records[a0:a1], weights[a0:a1],
+                    mini[a0:a1], p.values, a0, a1)
+                k0 = k1
+                continue
             values = p.values.slice(a0, a1) if isinstance(p.values, _Values) else \
                 p.values[a0:a1]
+            inlined = None
+            if whole and not isinstance(values, _Chunk):  # keyword and ID fields' few postings
+                inlined = self._inline_list(firsts[k0:k1 + 1] - a0, [x[k0:k1] for x in tstats],
+                                            p.records[a0:a1], weights[a0:a1], values)
             self._write_terms(
-                p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
+                inlined, p.terms[k0:k1], (term_blocks[k0:k1 + 1] - b0).tolist(),
                 (bounds[b0:b1 + 1] - a0).tolist(), [x[b0:b1].tolist() for x in bstats],
                 [x[k0:k1].tolist() for x in tstats], p.records[a0:a1].tolist(),
                 weights[a0:a1].tolist(), mini[a0:a1].tolist(), values)
             k0 = k1
 
-    def _write_terms(self, terms: list[bytes], term_blocks: list[int], bounds: list[int],
-                     stats: list[list], tstats: list[list], ids: list[int],
-                     weights: list[float], mini_ids: list[int],
-                     values: _Chunk | list[bytes]) -> None:
-        """Some terms' postings, with their blocks and statistics, as lists from 0."""
+    def _write_packed(self, terms: list[bytes], firsts: np.ndarray, term_blocks: np.ndarray,
+                      bounds: np.ndarray, stats: list[np.ndarray], tstats: list[np.ndarray],
+                      ids: np.ndarray, weights: np.ndarray, mini_ids: np.ndarray,
+                      values: _Values, a0: int, a1: int) -> None:
+        """What _write_terms writes for these terms (positions as values, whole weights), with
+        the pickles laid out for all terms and blocks at once: Python only compresses blocks."""
+        counts = np.diff(firsts)
+        inline = counts <= INLINE_MAX
+        head_rows = _term_heads(firsts, tstats, ids, inline)
+        vstarts, vends = values.starts[a0:a1], values.ends[a0:a1]
+        posted = np.repeat(inline, counts)  # postings inline in their term's info
+        inlined, inlined_sizes = inline_info_bytes(
+            head_rows[inline], counts[inline], ids[posted], weights[posted], values.buf,
+            vstarts[posted], vends[posted])
+        # The other terms' blocks (an inline term has one block).
+        block_term = np.repeat(np.arange(len(terms)), np.diff(term_blocks))
+        kept = ~inline[block_term]
+        firsts_b = np.zeros(len(block_term), bool)
+        firsts_b[term_blocks[:-1][~inline]] = True
+        lasts_b = np.zeros(len(block_term), bool)
+        lasts_b[term_blocks[1:][~inline] - 1] = True
+        bcounts = np.diff(bounds)[kept]
+        rest = ~posted
+        datas = block_pickles(np.cumsum(bcounts) - bcounts, bcounts, mini_ids[rest],
+                              weights[rest], stats[0][kept], stats[1][kept], values.buf,
+                              vstarts[rest], vends[rest])
+        pre, post = block_infos(bcounts, ids[bounds[1:] - 1][kept], stats[4][kept],
+                                stats[2][kept], stats[3][kept])
+        out: list[bytes] = []
+        sizes: list[int] = []
+        compress, level, small, magic = zlib.compress, COMPRESSION, COMPRESS_MIN, \
+            WHOOSH3_HEADER_MAGIC
+        for data, a, z, first, last in zip(datas, pre, post, firsts_b[kept].tolist(),
+                                           lasts_b[kept].tolist()):
+            if first:
+                out.append(magic)
+            comp = b"K\x00"  # the info's compression, pickled (BININT1)
+            if len(data) >= small:
+                packed = compress(data, level)
+                if len(packed) < len(data):
+                    comp, data = b"K\x01", packed
+            info = a + comp + z
+            size = len(info) + len(data)
+            sizes.append(size)
+            out += (pack_int(-size if last else size), info, data)
+        # Each block term's data: the magic, then its blocks with their sizes.
+        block_sizes = np.asarray(sizes, np.int64) + 4
+        starts = np.flatnonzero(firsts_b[kept])
+        lengths = np.add.reduceat(block_sizes, starts) + len(WHOOSH3_HEADER_MAGIC) \
+            if len(starts) else block_sizes
+        extents = np.zeros(len(starts), _EXTENT)
+        extents["length"] = lengths
+        extents["offset"] = self.offset + np.cumsum(lengths) - lengths
+        tails = np.hstack([head_rows[~inline],
+                           extents.view(np.uint8).reshape(len(starts), _EXTENT.itemsize)])
+        # Every term's info in term order: inline ones and block ones' heads with extents.
+        info_starts = np.empty(len(terms), np.int64)
+        info_sizes = np.empty(len(terms), np.int64)
+        info_starts[inline] = np.cumsum(inlined_sizes) - inlined_sizes
+        info_sizes[inline] = inlined_sizes
+        info_starts[~inline] = len(inlined) + tails.shape[1] * np.arange(len(tails))
+        info_sizes[~inline] = tails.shape[1]
+        infos = gather(np.concatenate([inlined, tails.reshape(-1)]), info_starts, info_sizes)
+        self.postfile.write(b"".join(out))
+        self.offset += int(lengths.sum())
+        prefix = self.prefix
+        _add_packed(self.fw._tindex, [prefix + term for term in terms], infos, info_sizes)
+
+    def _inline_list(self, firsts: np.ndarray, tstats: list[np.ndarray], ids: np.ndarray,
+                     weights: np.ndarray, values: list[bytes]) -> Iterator[bytes]:
+        """The infos of the terms with postings inline, in order, from values as bytes."""
+        counts = np.diff(firsts)
+        inline = counts <= INLINE_MAX
+        posted = np.repeat(inline, counts)
+        vbuf, vstarts, vends = None, None, None  # a format without values pickles None
+        if self.fixedsize != 0:
+            kept = [value for value, flag in zip(values, posted.tolist()) if flag]
+            vbuf = b"".join(kept)
+            sizes = np.fromiter(map(len, kept), np.int64, len(kept))
+            vends = np.cumsum(sizes)
+            vstarts = vends - sizes
+        return iter(inline_infos(_term_heads(firsts, tstats, ids, inline)[inline],
+                                 counts[inline], ids[posted], weights[posted], vbuf, vstarts,
+                                 vends))
+
+    def _write_terms(self, inlined: Iterator[bytes] | None, terms: list[bytes],
+                     term_blocks: list[int], bounds: list[int], stats: list[list],
+                     tstats: list[list], ids: list[int], weights: list[float],
+                     mini_ids: list[int], values: _Chunk | list[bytes]) -> None:
+        """Some terms' postings, with their blocks and statistics, as lists from 0; inlined,
+        if given, the infos of the terms with postings inline (_inline_list), in order."""
         prefix, fixed, _pickle, mini_weights = self.prefix, self.fixedsize, self.pickle, self.mini
         inline_ok = fixed is None or fixed < 0
         keys: list[bytes] = []
@@ -420,6 +540,9 @@ class _PostingsWriter:
 
         for k, term in enumerate(terms):
             a, b = bounds[term_blocks[k]], bounds[term_blocks[k + 1]]
+            if b - a <= INLINE_MAX and inlined is not None:
+                add(prefix + term, next(inlined))
+                continue
             if b - a <= INLINE_MAX:  # ID and keyword terms too: a doc_id's block cost 60 bytes
                 head = W3TermInfo._struct.pack(
                     1, tstats[0][k], b - a, tstats[2][k], tstats[3][k], tstats[1][k],
@@ -463,6 +586,19 @@ class _PostingsWriter:
         _add_terms(self.fw._tindex, keys, infos)
 
 
+def _term_heads(firsts: np.ndarray, tstats: list[np.ndarray], ids: np.ndarray,
+                inline: np.ndarray) -> np.ndarray:
+    """Each term's W3TermInfo head (a row of bytes): terms' postings [firsts[k], firsts[k+1])
+    of ids, tstats their (total weight, top weight, min and max length bytes)."""
+    heads = np.zeros(len(inline), _TERM_HEAD)
+    heads["inlined"] = inline
+    heads["weight"], heads["maxweight"] = tstats[0], tstats[1]
+    heads["minlength"], heads["maxlength"] = tstats[2], tstats[3]
+    heads["docfreq"] = np.diff(firsts)
+    heads["minid"], heads["maxid"] = ids[firsts[:-1]], ids[firsts[1:] - 1]
+    return heads.view(np.uint8).reshape(len(inline), _TERM_HEAD.itemsize)
+
+
 def _int_array(values: Sequence[int]) -> array:
     """Non-negative ints in the smallest array numpy reads in place (index.search.postings)."""
     top = max(values, default=0)
@@ -477,27 +613,23 @@ def _weight_array(w: Any) -> Any:
     return _int_array(w) if isinstance(w[0], int) else array("f", w)
 
 
+def _add_packed(tindex: Any, keys: list[bytes], values: np.ndarray, sizes: np.ndarray) -> None:
+    """_add_terms with the values one after another in one array, and their sizes."""
+    if isinstance(tindex, TermIndexWriter):
+        tindex.add_packed(keys, values, sizes)
+    else:
+        data = values.tobytes()
+        ends = np.cumsum(sizes).tolist()
+        _add_terms(tindex, keys, [data[a:b] for a, b in zip([0] + ends[:-1], ends)])
+
+
 def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
-    """What OrderedHashWriter.add does for each key, for ascending keys at once: one write of
-    the key/value records, their positions indexed, their hashes put in the buckets."""
-    if not keys:
-        return
-    if keys[0] <= tindex.lastkey:
-        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
-    dbfile = tindex.dbfile
-    pos = dbfile.tell()
-    records: list[bytes] = []
-    positions: list[int] = []
-    for key, value in zip(keys, values):
-        positions.append(pos)
-        records += (_LENGTHS.pack(len(key), len(value)), key, value)
-        pos += _LENGTHS.size + len(key) + len(value)
-    dbfile.write(b"".join(records))
-    tindex.index.extend(positions)
-    hashfn, buckets = tindex.hashfn, tindex.buckets
-    for h, p in zip(map(hashfn, keys), positions):
-        buckets[h & 255].append((h, p))
-    tindex.lastkey = keys[-1]
+    """What OrderedHashWriter.add does for each key, for ascending keys at once."""
+    if isinstance(tindex, TermIndexWriter):
+        tindex.add_many(keys, values)
+    else:
+        for key, value in zip(keys, values):
+            tindex.add(key, value)
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
