@@ -1,14 +1,16 @@
-"""Flush benchmark: the CPU time of writing one staged segment (BulkSegmentWriter's flush:
-postings, term index, stored fields, compound file) for one part of the STARD articles, as
-`gongwen ingest` cuts them (a sixth by default), against a baseline checkout in the same run.
+"""Build-part benchmark: the CPU time of one part of a build, phase by phase, as a worker of
+`gongwen ingest` spends it on one part of the STARD articles (a sixth by default), against a
+baseline checkout in the same run. The phases: parsing the part into Documents, making their
+records, adding the records to the bulk writer (their tokens), and the flush (postings, term
+index, stored fields, compound file).
 
 Each run is a child process per checkout (its own interpreter and code), baseline and ours
-interleaved; the records are added first and only the flush is timed (time.process_time).
-The two segments are then compared file by file: the flush must write the same bytes.
+interleaved; each phase is timed with time.process_time. The two segments are then compared
+file by file: a faster build must write the same bytes.
 
-    python benchmarks/flush.py --baseline /path/to/main-checkout          # 3 runs each
-    python benchmarks/flush.py --baseline ../main --runs 5 --part 2
-    python benchmarks/flush.py                                             # ours only
+    python benchmarks/build_part.py --baseline /path/to/main-checkout          # 3 runs each
+    python benchmarks/build_part.py --baseline ../main --runs 5 --part 2
+    python benchmarks/build_part.py                                             # ours only
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PARTS = 6  # `gongwen ingest` on a 2-core machine: six parts, three per worker
+PHASES = ("parse", "records", "add", "flush")
 
 
 def child(source: Path, part: int, parts: int, out: Path) -> dict:
-    """Build one part's segment in out; the flush's CPU and wall seconds."""
+    """Build one part's segment in out; each phase's CPU seconds, and the whole's wall."""
     import gc
 
     from index import layout, setup_analysis
@@ -42,18 +45,21 @@ def child(source: Path, part: int, parts: int, out: Path) -> dict:
     ix = layout.DurableFileStorage(str(out)).create_index(build_schema(),
                                                           indexname=layout.INDEX_NAME)
     writer = BulkSegmentWriter(ix, limitmb=WRITER_POOL_MB)
-    records = [document_record(d) for d in parse_part(source, part, parts,
-                                                      DEFAULT_LIMITS).documents]
+    gc.disable()  # as the worker processes run (index.write.workers)
+    wall = time.perf_counter()
+    times = [time.process_time()]
+    docs = list(parse_part(source, part, parts, DEFAULT_LIMITS).documents)
+    times.append(time.process_time())
+    records = [document_record(d) for d in docs]
+    times.append(time.process_time())
     for record in records:
         writer.add_document(**record)
-    del records
-    gc.collect()
-    gc.disable()  # as the worker processes run (index.write.workers)
-    cpu, wall = time.process_time(), time.perf_counter()
+    times.append(time.process_time())
     writer._finalize_segment()
     writer._finish()
-    return {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
-            "docs": writer.docnum}
+    times.append(time.process_time())
+    cpu = {phase: b - a for phase, a, b in zip(PHASES, times, times[1:])}
+    return {"cpu": cpu, "wall": time.perf_counter() - wall, "docs": writer.docnum}
 
 
 def run_child(checkout: Path, source: Path, part: int, parts: int, out: Path) -> dict:
@@ -104,12 +110,13 @@ def main() -> None:
         sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "benchmarks"]
         print(json.dumps(child(args.source, args.part, args.parts, args.child)))
         return
-    work = Path(tempfile.mkdtemp(prefix="gongwen-flush-"))
+    work = Path(tempfile.mkdtemp(prefix="gongwen-part-"))
     try:
         source = args.source or write_source(work / "stard.jsonl")
         sides = [("baseline", args.baseline.resolve())] if args.baseline else []
         sides.append(("ours", REPO))
-        cpu: dict[str, list[float]] = {name: [] for name, _ in sides}
+        cpu: dict[str, dict[str, list[float]]] = {
+            name: {phase: [] for phase in (*PHASES, "total")} for name, _ in sides}
         print(f"part {args.part + 1} of {args.parts}, {args.runs} runs, load average "
               f"{os.getloadavg()[0]:.2f}")
         for run in range(args.runs):
@@ -117,17 +124,23 @@ def main() -> None:
                 out = work / f"{name}{run}"
                 out.mkdir()
                 got = run_child(checkout, source, args.part, args.parts, out)
-                cpu[name].append(got["cpu"])
-                print(f"  run {run + 1} {name:8s} {got['docs']:,} records: flush "
-                      f"{got['cpu']:.3f} s CPU, {got['wall']:.3f} s wall")
-        for name, values in cpu.items():
-            print(f"{name:8s} flush CPU median {statistics.median(values):.3f} s "
-                  f"(min {min(values):.3f})")
+                got["cpu"]["total"] = sum(got["cpu"].values())
+                for phase, seconds in got["cpu"].items():
+                    cpu[name][phase].append(seconds)
+                print(f"  run {run + 1} {name:8s} {got['docs']:,} records: " + ", ".join(
+                    f"{phase} {seconds:.3f}" for phase, seconds in got["cpu"].items())
+                    + f" s CPU; {got['wall']:.3f} s wall")
+        print("CPU seconds, median of the runs:")
+        print(f"  {'':8s} " + " ".join(f"{phase:>8s}" for phase in cpu["ours"]))
+        for name, phases in cpu.items():
+            print(f"  {name:8s} " + " ".join(f"{statistics.median(v):8.3f}"
+                                             for v in phases.values()))
         if args.baseline:
-            ratio = statistics.median(cpu["ours"]) / statistics.median(cpu["baseline"])
+            print(f"  {'ratio':8s} " + " ".join(
+                f"{statistics.median(cpu['ours'][p]) / statistics.median(cpu['baseline'][p]):7.2f}x"
+                for p in cpu["ours"]))
             same = segment_files(work / "baseline0") == segment_files(work / "ours0")
-            print(f"ours / baseline: {ratio:.2f}x CPU; segment files "
-                  f"{'identical' if same else 'DIFFER'}")
+            print(f"segment files {'identical' if same else 'DIFFER'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
