@@ -6,8 +6,9 @@ character; each run of other letters or digits is one token; a line break advanc
 position by one more. So the writer keeps each record's normalized text, and at flush the
 texts of many records become code points, runs, tokens and positions in a few array
 operations. A term is a number while tokens are made: a Han unigram or bigram is its code
-points (first << 21 | second + 1), which sort as their UTF-8 bytes do; a run of other
-characters is the negative of its number in a small table of strings.
+points (first << 21 | second + 1), a run of other characters the negative of its number in a
+small table of strings; one sort by keys that order terms as their UTF-8 bytes do then gives
+the tokens in the order the writer wants them.
 """
 from __future__ import annotations
 
