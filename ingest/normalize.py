@@ -30,6 +30,11 @@ def fold_document(doc: Document) -> Document:
     return Document.from_dict(json.loads(fold_cjk(data)))
 
 
+def has_lookalikes(text: str) -> bool:
+    """Whether fold_cjk would change the text (it holds a radical or compatibility ideograph)."""
+    return _NEEDS_FOLD.search(text) is not None
+
+
 def fold_cjk(text: str) -> str:
     """Kangxi/supplement radicals and compatibility ideographs → unified ideographs (⾰⽂ → 革文)."""
     if _NEEDS_FOLD.search(text):  # rare: skip translate() for the common case
