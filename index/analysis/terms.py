@@ -77,14 +77,15 @@ def series_id(name: str, office: str | None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 # -- issue 12: what a citation in 《…》 is looked up by ------------------------------------
 
-_MARKS = str.maketrans("", "", "《》〈〉“”\"‘’'「」")
+# What match_key drops (a regex: translate() rebuilds the string even when none is there).
+_MARKS = re.compile("[《》〈〉“”\"‘’'「」]")
 # A notice that issues a work carries it in 《》 (关于印发《X》的通知): citing 《X》 means it.
 _ISSUES = re.compile(r"(?:印发|转发|颁布|发布|公布|出台)[^《》]{0,20}《([^《》\n]{1,120})》")
 
 
 def match_key(title: str) -> str:
     """A title as typed or cited, for exact matching: title_key without quotes or 《》〈〉."""
-    return title_key(title).translate(_MARKS)
+    return _MARKS.sub("", title_key(title))
 
 
 def issued_titles(title: str) -> list[str]:
