@@ -78,9 +78,12 @@ def normalize_inline(text: str) -> str:
     return text
 
 
+_SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}]) +| +(?=[{CJK}{CJK_PUNCT}])")
+
+
 def remove_cjk_spaces(text: str) -> str:
     """Drop every space that touches a CJK character (a title wrapped over lines, 土 地 使 用)."""
-    return re.sub(rf"(?<=[{CJK}{CJK_PUNCT}]) +| +(?=[{CJK}{CJK_PUNCT}])", "", text)
+    return _SPACE_BY_CJK.sub("", text) if " " in text else text
 
 
 def join_lines(left: str, right: str) -> str:
