@@ -15,6 +15,7 @@ from ingest.model import Document
 
 _SNIPPET = 90  # characters of the sentence around a citation
 ENCODING = "gb18030"  # encodes every Unicode scalar value, as index.records' records
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one, not one a call
 _SENTENCE_END = re.compile(r"[。！？；]")
 
 
@@ -83,7 +84,7 @@ def document_card(doc: Document) -> bytes:
     # Only what a document has: read_card defaults the rest (a column is not compressed).
     card = {k: v for k, v in card.items() if k in ("t", "y") or v}
     try:  # GB18030: two bytes a common Han character where UTF-8 takes three
-        return json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode(ENCODING)
+        return _COMPACT_JSON.encode(card).encode(ENCODING)
     except UnicodeEncodeError:  # a lone surrogate: JSON's escapes keep it, in ASCII
         return json.dumps(card, separators=(",", ":")).encode(ENCODING)
 

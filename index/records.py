@@ -46,14 +46,18 @@ _ZDICT = (
     '"passages":[{"id":"p1","text":"'
 ).encode(ENCODING)
 _DERIVED = ("references", "attachment_label")  # from_dict rebuilds them from other keys
+# json.dumps with options builds an encoder per call: one, kept, writes the same text.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value is False or value == [] or value == {}
+def _kept(d: dict[str, Any]) -> dict[str, Any]:
+    """d without null, false and empty values (inline: it runs for every key of every record)."""
+    return {k: v for k, v in d.items()
+            if v is not None and v is not False and v != [] and v != {}}
 
 
 def _compact_passage(p: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in p.items() if not _empty(v)}
+    out = _kept(p)
     if p["rows"] and p["text"] == table_text(p["rows"]):
         del out["text"]  # a table's text is its rows joined (ingest.model.table_text)
     return out
@@ -66,23 +70,22 @@ def _compact(doc: Document) -> dict[str, Any]:
         d.pop(key, None)
     if d["sources"] and d["sources"] == [d["source"]]:
         del d["sources"]  # one source is `source` (from_dict ignores a lone one)
-    d["sections"] = [{**s, "passages": [_compact_passage(p) for p in s["passages"]],
-                      "items": s["items"]} for s in d["sections"]]
-    for s in d["sections"]:
+    for s in d["sections"]:  # to_dict's own dicts: changed in place
+        s["passages"] = [_compact_passage(p) for p in s["passages"]]
         if not s["items"]:
             del s["items"]
         if not s["passages"]:
             del s["passages"]
-    return {k: v for k, v in d.items() if not _empty(v)}
+    return _kept(d)
 
 
 def pack_document(doc: Document) -> str:
     """The stored form of doc (see the module docstring)."""
-    text = json.dumps(_compact(doc), ensure_ascii=False, separators=(",", ":"))
+    compact = _compact(doc)
     try:
-        raw = text.encode(ENCODING)
+        raw = _COMPACT_JSON.encode(compact).encode(ENCODING)
     except UnicodeEncodeError:  # a lone surrogate: JSON escapes keep it, in ASCII
-        raw = json.dumps(_compact(doc), separators=(",", ":")).encode(ENCODING)
+        raw = json.dumps(compact, separators=(",", ":")).encode(ENCODING)
     packer = zlib.compressobj(LEVEL, zlib.DEFLATED, _WBITS, 9, zlib.Z_DEFAULT_STRATEGY, _ZDICT)
     # whoosh pickles stored fields with protocol 2, where bytes take up to twice their size
     # and a str of base64 its own (its compression of each record takes the 4/3 back).

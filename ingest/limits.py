@@ -175,6 +175,7 @@ class LineReader:
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         path, limits = self.path, self.limits
+        bound = limits.text_bytes  # a property: read once, not twice a line
         with open_regular(path) as raw:
             hashing = _Hashing(raw)
             gz = path.name.lower().endswith(".gz")
@@ -184,14 +185,14 @@ class LineReader:
             number = 0
             try:
                 while True:
-                    line = stream.readline(limits.text_bytes + 1)
+                    line = stream.readline(bound + 1)
                     if not line:
                         break
                     number += 1
                     inflated += len(line)
                     if gz and inflated > limits.inflate_bytes:
                         raise ParseError(path, limits.inflates_too_much())
-                    if len(line) > limits.text_bytes and not line.endswith(b"\n"):
+                    if len(line) > bound and not line.endswith(b"\n"):
                         raise ParseError(path, limits.record_too_big(number))
                     yield number, line
             except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

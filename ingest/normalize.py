@@ -30,6 +30,11 @@ def fold_document(doc: Document) -> Document:
     return Document.from_dict(json.loads(fold_cjk(data)))
 
 
+def has_lookalikes(text: str) -> bool:
+    """Whether fold_cjk would change the text (it holds a radical or compatibility ideograph)."""
+    return _NEEDS_FOLD.search(text) is not None
+
+
 def fold_cjk(text: str) -> str:
     """Kangxi/supplement radicals and compatibility ideographs → unified ideographs (⾰⽂ → 革文)."""
     if _NEEDS_FOLD.search(text):  # rare: skip translate() for the common case
@@ -73,9 +78,12 @@ def normalize_inline(text: str) -> str:
     return text
 
 
+_SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}]) +| +(?=[{CJK}{CJK_PUNCT}])")
+
+
 def remove_cjk_spaces(text: str) -> str:
     """Drop every space that touches a CJK character (a title wrapped over lines, 土 地 使 用)."""
-    return re.sub(rf"(?<=[{CJK}{CJK_PUNCT}]) +| +(?=[{CJK}{CJK_PUNCT}])", "", text)
+    return _SPACE_BY_CJK.sub("", text) if " " in text else text
 
 
 def join_lines(left: str, right: str) -> str:

@@ -14,7 +14,7 @@ from .formats.jsonl import jsonl_documents
 from .limits import DEFAULT_LIMITS, LineReader, Limits, check_zip, read_bytes
 from .model import Document, ParseError, Source
 from .libwarnings import captured_warnings
-from .normalize import fold_document
+from .normalize import fold_cjk
 
 
 @dataclass(frozen=True)
@@ -127,10 +127,10 @@ def _jsonl_part(path: Path, part: int, parts: int, limits: Limits) -> ParsedPart
         if reader.sha256 == hashlib.sha256(b"").hexdigest():
             raise ParseError(path, "空文件")
         raise ParseError(path, "文件中没有记录")
-    # The hash is known only at the end: it goes into every document's source then.
-    stamped = Source(path=str(path), format="jsonl", sha256=reader.sha256)
-    return ParsedPart(tuple(fold_document(replace(d, source=stamped)) for d in documents),
-                      reader.sha256)
+    # The hash is known only at the end: it goes into every document's source then (the path
+    # folded, as jsonl_documents folded the documents).
+    stamped = Source(path=fold_cjk(str(path)), format="jsonl", sha256=reader.sha256)
+    return ParsedPart(tuple(replace(d, source=stamped) for d in documents), reader.sha256)
 
 
 def _hidden(name: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from whoosh.writing import SegmentWriter
 from index import setup_analysis
 from index.write import bigrams
 from index.write.bulk import BulkSegmentWriter
+from index.write.plain import plain_index
 from index.schema import build_schema, document_record
 from ingest import ingest_paths
 from render import DATA, REPO
@@ -145,3 +145,26 @@ def test_a_record_that_fails_leaves_nothing_behind(tmp_path):
     # 职工 at 0; each line break one position more, the empty line's too: 技能 at 3.
     assert [(d, p) for d, p in reader.postings("body", "技能").items_as("positions")] == \
         [(0, [3]), (1, [1])]
+
+
+# Values for ID and KEYWORD fields: empty, spaces of every kind (whoosh splits a KEYWORD on
+# space, tab, CR and LF only), repeats, case, CJK, an astral character.
+AWKWARD = ["", " ", "a", "a b a", " a\tb\r\nc ", "x\u3000y z\x0bw", "A a A", "中文 中文 英文",
+           "国办发〔2019〕3号", "𠀀 x", "a,b c,d", "  lead trail  "]
+
+
+def test_plain_fields_index_exactly_what_whoosh_indexes():
+    """plain_index gives whoosh's own terms, frequencies, weights and values, in its order,
+    for every ID and KEYWORD field of the schema it takes, and declines the rest."""
+    schema = build_schema()
+    taken = set()
+    for name, field in schema.items():
+        for value in AWKWARD:
+            ours = plain_index(field, value)
+            if ours is not None:
+                taken.add(name)
+                assert ours == tuple(field.index(value)), (name, value)
+    assert {"doc_id", "doc_type", "source_path", "work", "role", "cites", "titles",
+            "originals", "cites_no"} <= taken
+    assert not taken & {"issuers", "year", "date", "sample", "body", "title", "issuer"}
+    assert plain_index(schema["doc_id"], ["a", "b"]) is None  # a list: whoosh's own path

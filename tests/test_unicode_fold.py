@@ -91,6 +91,26 @@ def test_metadata_from_json_lines_is_folded(tmp_path: Path) -> None:
         "关于实施革命文物保护利用工程的意见", "文物局", "文化")
 
 
+def test_json_lines_fold_each_record_written_or_escaped(tmp_path: Path) -> None:
+    """Look-alikes escaped as \\uXXXX (json.dumps' default) fold as written ones do, record
+    by record; the records around them are read as they are."""
+    records = [{"id": "r1", "title": RADICAL_TITLE, "text": "正文。"},
+               {"id": "r2", "title": "普通标题", "text": "正文。"},
+               {"id": "r3", "title": "\u2f42\u7269保护办法", "text": "\u2f42\u7269保护。",
+                "topic": "\u2f42\u5316"}]
+    path = tmp_path / "records.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records[:2]] + [json.dumps(records[2])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "\\u2f42" in lines[2] and "\\u" not in lines[1]
+    docs = parse_file(path)
+    assert [look_alikes(d) for d in docs] == [[], [], []]
+    assert [(d.doc_id, d.title, d.kind, d.text) for d in docs] == [
+        ("r1", "关于实施革命文物保护利用工程的意见", "意见", "正文。"),
+        ("r2", "普通标题", None, "正文。"),
+        ("r3", "文物保护办法", "办法", "文物保护。")]
+    assert docs[2].extra["topic"] == "文化"
+
+
 def _kangxi_office_files() -> list[Path]:
     if not (OFFICE / "gold.jsonl").is_file():
         pytest.skip(f"real office files not found at {OFFICE}")

@@ -17,16 +17,22 @@ from index.analysis import normalize_text
 from ingest.model import Document
 
 _BODIES = re.compile(r"[\s、，,;；]+")
+_SPACES = re.compile(r"\s+")
+_DAY = re.compile(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 
 
 def facet_key(value: str | None) -> str:
     """A facet or filter value as indexed: normalized, spaces dropped."""
-    return re.sub(r"\s+", "", normalize_text(value or ""))
+    if not value:  # most records lack a topic or a journal
+        return ""
+    return _SPACES.sub("", normalize_text(value))
 
 
 def issuer_bodies(issuer: str | None) -> list[str]:
     """The issuing bodies of a (possibly joint) 发文机关, as filter keys."""
-    return [facet_key(b) for b in _BODIES.split(normalize_text(issuer or "")) if b.strip()]
+    if not issuer:
+        return []
+    return [facet_key(b) for b in _BODIES.split(normalize_text(issuer)) if b.strip()]
 
 
 def date_number(value: dt.date | None) -> int:
@@ -35,8 +41,8 @@ def date_number(value: dt.date | None) -> int:
 
 
 def _publish_date(doc: Document) -> dt.date | None:
-    text = doc.extra.get("publish_date") or ""
-    m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", text)
+    text = doc.extra.get("publish_date")
+    m = _DAY.search(text) if text else None
     if not m:
         return None
     try:

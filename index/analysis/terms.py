@@ -17,6 +17,7 @@ from ingest.model import Document
 
 _ARTICLE = re.compile(r"\s*第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?\s*$")
 _CITED = re.compile(r"《([^《》\n]{1,120})》")
+_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def issue_terms(year: int | None, number: int | None, total: int | None) -> tuple[str, ...]:
@@ -33,7 +34,7 @@ def issue_terms(year: int | None, number: int | None, total: int | None) -> tupl
 
 def title_key(title: str) -> str:
     """A title as an index term: normalized, no spaces or commas (field separators)."""
-    return re.sub(r"[\s,]+", "", normalize_text(title))
+    return _SEPARATORS.sub("", normalize_text(title))
 
 
 def work_title(doc: Document) -> str:
@@ -43,17 +44,22 @@ def work_title(doc: Document) -> str:
     return _ARTICLE.sub("", doc.title) or doc.title
 
 
-def cited_titles(doc: Document) -> list[str]:
-    """Titles the document cites: its references, and a 《…》 in its own title."""
+def cited_titles(doc: Document, own: str | None = None) -> list[str]:
+    """Titles the document cites: its references, and a 《…》 in its own title.
+
+    own: the title_key of its work_title, when the caller has it already.
+    """
     titles = [r.title for r in doc.references] + _CITED.findall(doc.title)
-    own = title_key(work_title(doc))
+    if own is None:
+        own = title_key(work_title(doc))
     return [t for t in dict.fromkeys(title_key(t) for t in titles) if t and t != own]
 
 
 def ranking_fields(doc: Document) -> dict[str, Any]:
     """The fields of a document record that ranking reads: issue, cites, work."""
-    out: dict[str, Any] = {"work": title_key(work_title(doc))}
-    cites = cited_titles(doc)
+    work = title_key(work_title(doc))
+    out: dict[str, Any] = {"work": work}
+    cites = cited_titles(doc, work)
     if cites:
         out["cites"] = " ".join(cites)
     if doc.bulletin is not None:
@@ -71,14 +77,15 @@ def series_id(name: str, office: str | None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 # -- issue 12: what a citation in 《…》 is looked up by ------------------------------------
 
-_MARKS = str.maketrans("", "", "《》〈〉“”\"‘’'「」")
+# What match_key drops (a regex: translate() rebuilds the string even when none is there).
+_MARKS = re.compile("[《》〈〉“”\"‘’'「」]")
 # A notice that issues a work carries it in 《》 (关于印发《X》的通知): citing 《X》 means it.
 _ISSUES = re.compile(r"(?:印发|转发|颁布|发布|公布|出台)[^《》]{0,20}《([^《》\n]{1,120})》")
 
 
 def match_key(title: str) -> str:
     """A title as typed or cited, for exact matching: title_key without quotes or 《》〈〉."""
-    return title_key(title).translate(_MARKS)
+    return _MARKS.sub("", title_key(title))
 
 
 def issued_titles(title: str) -> list[str]:

@@ -43,6 +43,7 @@ from index.write.bigrams import BigramTokens
 from index.write.tokens import Tokens
 from index.write.words import WordTable, WordTokens
 from index.positions import BlockValues, PackedPositions, pack_postings
+from index.write.plain import plain_index
 from index.write.termbytes import block_infos, block_pickles, gather, inline_info_bytes, \
     inline_infos
 from index.write.termindex import TermIndexWriter
@@ -235,6 +236,7 @@ class BulkSegmentWriter(SegmentWriter):
                 self._fast[name] = BigramTokens()
         self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._memo: dict[str, dict[Any, tuple]] = {}
+        self._checked: set[tuple[str, ...]] = set()  # sets of field names known to the schema
         # Per field, what add_document asks of it, looked up once (30 fields, 10,000s of records).
         self._plans = {name: _FieldPlan.of(name, field, self._fast.get(name)) for name, field in
                        self.schema.items()}
@@ -249,7 +251,10 @@ class BulkSegmentWriter(SegmentWriter):
         schema = self.schema
         docnum = self.docnum
         names = sorted(fields)
-        self._check_fields(schema, names)
+        key = tuple(names)
+        if key not in self._checked:  # records come with a few sets of fields: check each once
+            self._check_fields(schema, names)
+            self._checked.add(key)
         pdw.start_doc(docnum)
         added: list[tuple[Any, Any]] = []  # what this record put in memory, for an undo
         plans, direct = self._plans, self._direct
@@ -308,7 +313,9 @@ class BulkSegmentWriter(SegmentWriter):
         except TypeError:  # a list value: not hashable, not remembered
             return list(field.index(value))
         if hit is None:
-            hit = tuple(field.index(value))
+            hit = plain_index(field, value)
+            if hit is None:
+                hit = tuple(field.index(value))
             if len(memo) >= MEMO_VALUES:  # doc_id and the like never repeat
                 memo.clear()
             memo[value] = hit

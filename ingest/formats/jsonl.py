@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..model import Document, ParseError, Source
-from ..normalize import Block, normalize_inline
+from ..normalize import Block, fold_document, has_lookalikes, normalize_inline
 from ..structure import build_document
 from .text import hints_from_fields
 
@@ -89,7 +89,11 @@ def jsonl_documents(path: Path, lines: Iterable[tuple[int, bytes]], source: Sour
     """The documents of the numbered lines in this part's blocks, errors naming the line.
 
     Lines come one at a time (see ingest.limits.LineReader): a file is never held whole.
+    Each document is folded (ingest.normalize.fold_document) where its strings may need it:
+    they are its line's, the path's and the parser's own, so a line without a look-alike,
+    written or \\u-escaped, gives a document without one (and the JSON round trip is skipped).
     """
+    fold_all = has_lookalikes(source.path)
     for number, raw in lines:
         if parts > 1 and (number - 1) // BLOCK_LINES % parts != part:
             continue
@@ -106,4 +110,5 @@ def jsonl_documents(path: Path, lines: Iterable[tuple[int, bytes]], source: Sour
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ParseError(path, _json_error(number, exc)) from exc
-        yield record_document(path, number, record, source)
+        doc = record_document(path, number, record, source)
+        yield fold_document(doc) if fold_all or "\\u" in line or has_lookalikes(line) else doc

@@ -185,7 +185,9 @@ def _as_gongwen(fields: dict[str, Any], blocks: Sequence[Block]) -> None:
 
 def _browser_title(hints: Hints, blocks: list[Block]) -> tuple[Hints, list[Block]]:
     """A browser print's page title on top (`标题_栏目_XX网 (www…)`): the title, not text."""
-    match = _PAGE_TITLE.match(fold_radicals(blocks[0].text)) if blocks else None
+    # The pattern needs a "_": most texts are spared its backtracking over a long first line.
+    match = _PAGE_TITLE.match(fold_radicals(blocks[0].text)) \
+        if blocks and "_" in blocks[0].text else None
     if not match:
         return hints, blocks
     title = match.group(1).strip()  # a space there parts joint issuers: keep it

@@ -119,9 +119,17 @@ def split_recipients(text: str, separators: str = "，、,；;") -> tuple[str, .
     return tuple(p.strip() for p in parts if p.strip())
 
 
+_KIND_WORDS = tuple(w for w, _ in KINDS)
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def kind_of(title: str) -> str | None:
     """文种 from the end of a title: …的指导意见 → 意见, …的复函 → 函."""
-    title = re.sub(r"[（(][^（）()]*[）)]$", "", title.strip().rstrip("》”"))
+    title = title.strip().rstrip("》”")
+    if title.endswith(("）", ")")):
+        title = _TRAILING_NOTE.sub("", title)
+    if not title.endswith(_KIND_WORDS):  # most titles (a law's article, a report): one C call
+        return None
     for word, kind in KINDS:
         if title.endswith(word):
             return kind

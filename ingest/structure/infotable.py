@@ -31,6 +31,8 @@ _PLAUSIBLE = {"date_written": _DATE.search, "publish_date": _DATE.search,
 
 def _pairs(text: str) -> tuple[str, list[tuple[str, str]]]:
     """`X 发文字号：Y 发布日期：Z` → ("X", [(doc_number, Y), (publish_date, Z)])."""
+    if "：" not in text and ":" not in text:  # a label needs its colon: skip the long regex
+        return text, []
     matches = list(_LABEL.finditer(text))
     if not matches:
         return text, []

@@ -78,6 +78,7 @@ def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:
     """Sections in reading order; passages numbered p1, p2, … across the whole document."""
     builders: list[_Builder] = []
     stack: list[tuple[int, str]] = []
+    path: tuple[str, ...] = ()  # the stack's headings, made when it changes (not per passage)
     count = 0
     levels = [_level(b) for b in blocks]
     for i, block in enumerate(blocks):
@@ -90,6 +91,7 @@ def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:
             while stack and stack[-1][0] >= level:  # type: ignore[operator]
                 stack.pop()
             stack.append((level, heading))  # type: ignore[arg-type]
+            path = tuple(h for _, h in stack)
             builders.append(_Builder(heading, level))  # type: ignore[arg-type]
             if not has_body:
                 continue
@@ -97,7 +99,7 @@ def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:
             builders.append(_Builder("", 0))
         count += 1
         builders[-1].passages.append(Passage(id=f"p{count}", text=text, page=block.page,
-                                             section_path=tuple(h for _, h in stack),
+                                             section_path=path,
                                              rows=block.rows))
     return tuple(Section(b.heading, b.level, tuple(b.passages), _items(b.passages))
                  for b in builders)
