@@ -122,7 +122,8 @@ def _jsonl_part(path: Path, part: int, parts: int, limits: Limits) -> ParsedPart
     """Streamed line by line: memory is bounded by one record, not by the file."""
     reader = LineReader(path, limits)
     source = Source(path=str(path), format="jsonl", sha256=None)
-    documents = list(jsonl_documents(path, reader, source, part, parts))
+    warned: list[str] = []
+    documents = list(jsonl_documents(path, reader, source, part, parts, warned))
     if parts == 1 and not documents:
         if reader.sha256 == hashlib.sha256(b"").hexdigest():
             raise ParseError(path, "空文件")
@@ -130,7 +131,8 @@ def _jsonl_part(path: Path, part: int, parts: int, limits: Limits) -> ParsedPart
     # The hash is known only at the end: it goes into every document's source then (the path
     # folded, as jsonl_documents folded the documents).
     stamped = Source(path=fold_cjk(str(path)), format="jsonl", sha256=reader.sha256)
-    return ParsedPart(tuple(replace(d, source=stamped) for d in documents), reader.sha256)
+    return ParsedPart(tuple(replace(d, source=stamped) for d in documents), reader.sha256,
+                      tuple(warned))
 
 
 def _hidden(name: str) -> bool:

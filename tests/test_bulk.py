@@ -93,7 +93,7 @@ def same_index(ours, theirs) -> int:
 
 # Han runs of one character and of many, other letters and digits alone and next to Han
 # characters, line breaks and empty lines, text with no token at all, characters beyond the
-# Basic Multilingual Plane, kana, full-width forms, an underscore; stop
+# Basic Multilingual Plane, kana, full-width forms, lone surrogates, an underscore; stop
 # words inside a line, ending one, making one alone; words with dictionary sub-words.
 TEXTS = [
     "关于印发《改革快报》2021年第12期的通知",
@@ -102,7 +102,7 @@ TEXTS = [
     "",
     "𠀀𠀁𠀂 ＡＢＣ１２３ カタカナ 〇一",
     "深化\"放管服\"改革，优化营商环境。\n各省（区、市）人民政府：\n\n哈哈 abc123汉字def",
-    "é漢字 naïve Ⅻ ½",
+    "é\ud800漢字 naïve Ⅻ ½ 坏的\udfff文本",
     "改革" * 40 + "\n" + "快报 2021 " * 10,
     "我们的\n的 和\n\n职工和技能的培训的\n中华人民共和国国务院办公厅关于深化产业工人队伍建设改革的意见",
     "的",

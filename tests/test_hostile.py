@@ -149,3 +149,26 @@ def test_pdfminer_warnings_of_a_real_office_pdf_go_to_the_report(tmp_path: Path)
     assert warned == [{"path": str(pdf.resolve()), "warnings": [
         "pdfminer.pdffont: Could not get FontBBox from font descriptor because None cannot be "
         "parsed as 4 floats（共 156 次）"]}]
+
+
+def test_a_record_with_half_a_surrogate_pair_is_indexed_with_the_others(tmp_path: Path) -> None:
+    """A broken exporter's escaped half of a pair (\\ud800 alone) is no character and has no
+    UTF-8: it becomes U+FFFD, the report names its line, and the record is indexed with the
+    rest of its file."""
+    lines = [{"id": "a1", "title": "职工培训通知", "text": "各单位要推进厂务公开。"},
+             {"id": "a2", "title": "坏的\ud800标题", "text": "落实职工代表大会\udfff制度。"}]
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="ascii")
+    report = tmp_path / "report.json"
+
+    proc = gongwen("ingest", source, "--index", tmp_path / "idx", "--quiet", "--report", report)
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "新增 1，更新 0，未变 0，删除 0，失败 0（写入 2 篇文档）\n"
+    assert json.loads(report.read_text(encoding="utf-8"))["warnings"] == [
+        {"path": str(source), "warnings": ["第 2 行：含不成对的代理字符（\\uD800–\\uDFFF），已替换为 \ufffd"]}]
+    for query, expected in (("代表大会", [("a2", "坏的\ufffd标题")]),
+                            ("厂务公开", [("a1", "职工培训通知")])):
+        found = gongwen("search", query, "--index", tmp_path / "idx", "--json")
+        assert [(h["doc_id"], h["title"]) for h in json.loads(found.stdout)["results"]] == \
+            expected, query

@@ -31,7 +31,10 @@ _JOINERS = re.compile(r"[a-zA-Z0-9][._-]+[a-zA-Z0-9]")  # a line jieba-rs may cu
 
 # Han characters jieba does not take for Han (its re_han stops at U+9FD5 and leaves out
 # Extension A and the astral planes) and cuts one by one; jieba-rs cuts them with the rest.
-_NOT_HAN_TO_JIEBA = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# Lone surrogates (half of an escaped pair, \ud800 in a JSON record) too: jieba cuts them
+# alone, and jieba-rs cannot take them at all (it wants UTF-8).
+_NOT_HAN_TO_JIEBA = re.compile(
+    "[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\ud800-\udfff]")
 
 _LOCK = threading.Lock()
 _ADDED: dict[str, tuple[int, "str | None"]] = {}  # user word → (frequency, tag), every one added

@@ -111,9 +111,10 @@ class BigramTokens:
 
     def add(self, docnum: int, norm: str) -> int:
         """Take a record's normalized value: -1 if it has tokens (counted at flush), else 0."""
+        found = has_runs(norm)
         self.texts.append(norm)
         self.docnums.append(docnum)
-        return -1 if has_runs(norm) else 0
+        return -1 if found else 0
 
     def drop(self, docnum: int) -> None:
         """Forget a record's value (it failed before it was complete)."""

@@ -89,13 +89,19 @@ class WordTokens:
         words, lines, line = self.words, self.lines, self.table.line
         mark = (len(words), len(lines))
         tokens = 0
-        for text in norm.split("\n") if "\n" in norm else (norm,):
-            numbers, n = line(text)
-            words.extend(numbers)
-            lines.append(len(numbers))
-            tokens += n
-        if not tokens:  # no position of it matters
-            del words[mark[0]:], lines[mark[1]:]
+        try:
+            for text in norm.split("\n") if "\n" in norm else (norm,):
+                numbers, n = line(text)
+                words.extend(numbers)
+                lines.append(len(numbers))
+                tokens += n
+        except BaseException:  # a record is taken whole or not at all
+            tokens = 0
+            raise
+        finally:
+            if not tokens:  # failed, or no position of it matters
+                del words[mark[0]:], lines[mark[1]:]
+        if not tokens:
             return 0
         self.records.append(docnum)
         self.line_counts.append(len(lines) - mark[1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -13,6 +14,10 @@ from ..structure import build_document
 from .text import hints_from_fields
 
 _SKIP = {"id", "docid", "text"}  # every other scalar field is a hint or lands in Document.extra
+# JSON may escape half of a surrogate pair alone (\ud800): not a character, and no UTF-8 for it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = "含不成对的代理字符（\\uD800–\\uDFFF），已替换为 \ufffd"
 
 
 def _field(record: dict[str, Any], *names: str) -> str | None:
@@ -22,6 +27,18 @@ def _field(record: dict[str, Any], *names: str) -> str | None:
                 str(value).strip():
             return str(value).strip()
     return None
+
+
+def _without_surrogates(value: Any) -> Any:
+    """value with every lone surrogate in its strings replaced by U+FFFD (json.loads has
+    joined the pairs already)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def record_document(path: Path, line: int, record: Any, source: Source) -> Document:
@@ -85,13 +102,15 @@ def _json_error(number: int, exc: json.JSONDecodeError) -> str:
 
 
 def jsonl_documents(path: Path, lines: Iterable[tuple[int, bytes]], source: Source,
-                    part: int = 0, parts: int = 1) -> Iterator[Document]:
+                    part: int = 0, parts: int = 1,
+                    warned: list[str] | None = None) -> Iterator[Document]:
     """The documents of the numbered lines in this part's blocks, errors naming the line.
 
     Lines come one at a time (see ingest.limits.LineReader): a file is never held whole.
     Each document is folded (ingest.normalize.fold_document) where its strings may need it:
     they are its line's, the path's and the parser's own, so a line without a look-alike,
     written or \\u-escaped, gives a document without one (and the JSON round trip is skipped).
+    A lone surrogate becomes U+FFFD, and the line is named in warned.
     """
     fold_all = has_lookalikes(source.path)
     for number, raw in lines:
@@ -110,5 +129,10 @@ def jsonl_documents(path: Path, lines: Iterable[tuple[int, bytes]], source: Sour
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ParseError(path, _json_error(number, exc)) from exc
+        if "\\u" in line and _SURROGATE_ESCAPE.search(line):
+            valid = _without_surrogates(record)
+            if valid != record and warned is not None:
+                warned.append(f"第 {number} 行：{LONE_SURROGATE}")
+            record = valid
         doc = record_document(path, number, record, source)
         yield fold_document(doc) if fold_all or "\\u" in line or has_lookalikes(line) else doc
