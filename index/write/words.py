@@ -96,12 +96,10 @@ class WordTokens:
                 lines.append(len(numbers))
                 tokens += n
         except BaseException:  # a record is taken whole or not at all
-            tokens = 0
+            del words[mark[0]:], lines[mark[1]:]
             raise
-        finally:
-            if not tokens:  # failed, or no position of it matters
-                del words[mark[0]:], lines[mark[1]:]
-        if not tokens:
+        if not tokens:  # no position of it matters
+            del words[mark[0]:], lines[mark[1]:]
             return 0
         self.records.append(docnum)
         self.line_counts.append(len(lines) - mark[1])
