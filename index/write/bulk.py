@@ -44,15 +44,12 @@ from index.write.tokens import Tokens
 from index.write.words import WordTable, WordTokens
 from index.positions import BlockValues, PackedPositions, pack_postings
 from index.write.plain import plain_index
-from index.write.termbytes import block_infos, block_pickles, gather, inline_info_bytes, \
-    inline_infos
+from index.write.termbytes import PICKLE_PROTOCOL, block_infos, block_pickles, gather, \
+    inline_info_bytes, inline_infos
 from index.write.termindex import TermIndexWriter
 
 COMPRESSION = 1  # zlib level (whoosh's default is 3): twice as fast, blocks a little bigger
 COMPRESS_MIN = 128  # bytes; smaller blocks are stored as they are
-# whoosh writes protocol 2 and reads any; 2 pickles bytes ten times slower than 3 and 4, and
-# 4 adds a 9-byte frame to every pickle (see _pickle).
-PICKLE_PROTOCOL = 3
 # W3TermInfo's head (struct "!BfIBBfII") and a postings block term's extent ("!q", "!i").
 _TERM_HEAD = np.dtype([("inlined", "u1"), ("weight", ">f4"), ("docfreq", ">u4"),
                        ("minlength", "u1"), ("maxlength", "u1"), ("maxweight", ">f4"),
@@ -658,18 +655,9 @@ def _f32(values: Sequence[float]) -> list[float]:
     return array("f", values).tolist()
 
 
-def _pickle(obj: Any) -> bytes:
-    """obj pickled as whoosh reads it, small: protocol 3 (bytes as bytes, no 9-byte frame) and
-    no memo (our tuples are flat: nothing repeats but bytes values, which the memo cannot share)."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, PICKLE_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(obj)
-    return out.getvalue()
-
-
 class _Pickler:
-    """_pickle with one pickler and buffer reused (a field pickles ~100,000 small tuples)."""
+    """termbytes.dumps with one pickler and buffer reused (a field pickles ~100,000 small
+    tuples)."""
 
     def __init__(self) -> None:
         self.out = io.BytesIO()
